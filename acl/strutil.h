@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * strutil.h - pure string helpers shared by the library and the helper.
+ */
+#ifndef TAPGATE_STRUTIL_H
+#define TAPGATE_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Copy @len bytes of @in into @out (size @outsz) so that it is safe to
+ * print or log: printable ASCII passes except '\\', which is doubled;
+ * everything else becomes \xNN. Output that would not fit ends in
+ * "..." (this is display text, never a name we act on). Returns @out. */
+char *str_escape(char *out, size_t outsz, const char *in, size_t len);
+
+/* Strict decimal integer in [min, max]: no sign, no spaces, no
+ * trailing text, no overflow. Returns 0 or -EINVAL / -ERANGE. */
+int str_to_int(const char *s, long long min, long long max, long long *out);
+
+#endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "audit.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "ifname.h"
+#include "strutil.h"
+
+static struct {
+	uid_t uid;
+	char requested[4 * 64 + 4];
+	char canonical[4 * IFNAME_SIZE + 4];
+	char tap[4 * IFNAME_SIZE + 4];
+} audit;
+
+void audit_init(uid_t caller)
+{
+	audit.uid = caller;
+	snprintf(audit.requested, sizeof(audit.requested), "-");
+	snprintf(audit.canonical, sizeof(audit.canonical), "-");
+	snprintf(audit.tap, sizeof(audit.tap), "-");
+	openlog("tapgate", LOG_PID, LOG_AUTHPRIV);
+}
+
+void audit_set_bridge(const char *requested, const char *canonical)
+{
+	if (requested)
+		str_escape(audit.requested, sizeof(audit.requested),
+			   requested, strlen(requested));
+	if (canonical)
+		str_escape(audit.canonical, sizeof(audit.canonical),
+			   canonical, strlen(canonical));
+}
+
+void audit_set_tap(const char *tap)
+{
+	str_escape(audit.tap, sizeof(audit.tap), tap, strlen(tap));
+}
+
+static void user_name(char *out, size_t outsz)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwuid_r(audit.uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		str_escape(out, outsz, res->pw_name, strlen(res->pw_name));
+	else
+		snprintf(out, outsz, "?");
+}
+
+static void emit(int prio, const char *verdict, const char *reason)
+{
+	char user[4 * 64 + 4], why[1024];
+
+	user_name(user, sizeof(user));
+	str_escape(why, sizeof(why), reason, strlen(reason));
+	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s reason=%s",
+	       verdict, (unsigned)audit.uid, user, audit.requested,
+	       audit.canonical, audit.tap, why);
+}
+
+void audit_grant(void)
+{
+	emit(LOG_INFO, "granted", "allowed by acl");
+}
+
+void audit_refusal(const char *reason)
+{
+	emit(LOG_WARNING, "refused", reason);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * audit.h - one syslog (authpriv) line for every grant and refusal.
+ *
+ * Fields are key=value; every value a user controls is escaped
+ * (str_escape) before it reaches the log.
+ */
+#ifndef TAPGATE_AUDIT_H
+#define TAPGATE_AUDIT_H
+
+#include <sys/types.h>
+
+void audit_init(uid_t caller);
+/* Record what is known so far; NULL leaves a field unset. */
+void audit_set_bridge(const char *requested, const char *canonical);
+void audit_set_tap(const char *tap);
+
+void audit_grant(void);
+void audit_refusal(const char *reason);
+
+#endif

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "bridge.h"
+
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <string.h>
+
+#include "netlink.h"
+#include "strutil.h"
+#include "tapgate.h"
+
+struct nl_sock *netlink_open(void)
+{
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	int rc;
+
+	/* An explicit default callback set: never a debug/verbose one. */
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	sk = cb ? nl_socket_alloc_cb(cb) : NULL;
+	nl_cb_put(cb);
+	if (!sk)
+		die(EXIT_TAP, "failed to allocate a netlink socket: out of memory");
+	rc = nl_connect(sk, NETLINK_ROUTE);
+	if (rc < 0)
+		die(EXIT_TAP, "failed to open a netlink socket: %s",
+		    nl_geterror(rc));
+	return sk;
+}
+
+void bridge_resolve(struct nl_sock *sk, const char *requested,
+		    struct bridge *br)
+{
+	struct rtnl_link *link = NULL;
+	char shown[4 * IFNAME_SIZE];
+	const char *kind, *name;
+	int rc;
+
+	str_escape(shown, sizeof(shown), requested, strlen(requested));
+	rc = rtnl_link_get_kernel(sk, 0, requested, &link);
+	if (rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NODEV)
+		die(EXIT_BRIDGE, "failed to get mtu of bridge `%s': No such device: bridge '%s' does not exist (create it: ip link add %s type bridge)",
+		    shown, shown, shown);
+	if (rc < 0)
+		die(EXIT_BRIDGE, "failed to look up bridge `%s': %s", shown,
+		    nl_geterror(rc));
+
+	kind = rtnl_link_get_type(link);
+	if (!kind || strcmp(kind, "bridge") != 0) {
+		char kshown[64];
+
+		str_escape(kshown, sizeof(kshown), kind ? kind : "none",
+			   strlen(kind ? kind : "none"));
+		rtnl_link_put(link);
+		die(EXIT_BRIDGE, "'%s' is not a bridge (its kind is %s): tapgate attaches taps to Linux bridges only",
+		    shown, kshown);
+	}
+
+	name = rtnl_link_get_name(link);
+	if (!name || ifname_check(name, strlen(name)) != IFNAME_OK) {
+		rtnl_link_put(link);
+		die(EXIT_BRIDGE, "the kernel returned no valid name for bridge '%s'",
+		    shown);
+	}
+	memcpy(br->name, name, strlen(name) + 1);
+	br->ifindex = rtnl_link_get_ifindex(link);
+	br->mtu = rtnl_link_get_mtu(link);
+	rtnl_link_put(link);
+	if (br->ifindex <= 0 || br->mtu == 0)
+		die(EXIT_BRIDGE, "the kernel returned no index or mtu for bridge '%s'",
+		    shown);
+}

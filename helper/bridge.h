@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bridge.h - resolve the requested bridge once, by name, over netlink.
+ *
+ * MUST NOT dump all links: one RTM_GETLINK for one name, so the cost
+ * does not grow with the number of interfaces on the host.
+ * MUST evaluate the ACL against the canonical name the kernel returns
+ * (an altname must not bypass a deny), and act by ifindex afterwards.
+ */
+#ifndef TAPGATE_BRIDGE_H
+#define TAPGATE_BRIDGE_H
+
+#include "ifname.h"
+
+struct nl_sock;
+
+struct bridge {
+	int ifindex;
+	unsigned mtu;
+	char name[IFNAME_SIZE];   /* canonical */
+};
+
+/* Dies with EXIT_BRIDGE if @requested does not exist or is not a
+ * Linux bridge. */
+void bridge_resolve(struct nl_sock *sk, const char *requested,
+		    struct bridge *br);
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tapgate - give the caller one tap on a bridge the ACL allows.
+ *
+ * MUST be single-threaded; MUST have emptied the environment and
+ *      opened fds 0-2 before any library constructor (process.c).
+ * MUST drop to the caller before reading any file (privs.c).
+ * MUST NOT hold an effective capability while parsing.
+ * MUST evaluate the ACL on the kernel's canonical bridge name and act
+ *      on the bridge by ifindex (bridge.c).
+ * MUST exit 0 only after the fd was handed over; on every other path
+ *      the non-persistent tap dies with the process.
+ */
+#include <errno.h>
+#include <netlink/netlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "acl.h"
+#include "aclfile.h"
+#include "args.h"
+#include "audit.h"
+#include "bridge.h"
+#include "fdpass.h"
+#include "netlink.h"
+#include "privs.h"
+#include "process.h"
+#include "strutil.h"
+#include "tap.h"
+#include "tapgate.h"
+
+static void load_acl(struct acl *acl)
+{
+	struct acl_error err;
+	char where[ACL_MAX_PATH + 32];
+
+	if (acl_load(acl, TAPGATE_ACL_PATH, aclfile_read, NULL, &err) == 0)
+		return;
+	if (err.line)
+		snprintf(where, sizeof(where), "%s:%u: ", err.file, err.line);
+	else if (err.file[0] && strcmp(err.file, TAPGATE_ACL_PATH) != 0)
+		snprintf(where, sizeof(where), "%s: ", err.file);
+	else
+		where[0] = '\0';
+	die(EXIT_ACL, "failed to parse default acl file `%s': %s%s",
+	    TAPGATE_ACL_PATH, where, err.msg);
+}
+
+static void decide(const struct acl *acl, const struct bridge *br,
+		   const char *requested)
+{
+	struct acl_decision d;
+	char req[4 * IFNAME_SIZE], alias[4 * IFNAME_SIZE + 32] = "";
+
+	acl_decide(acl, br->name, &d);
+	if (d.verdict == ACL_VERDICT_ALLOW)
+		return;
+	str_escape(req, sizeof(req), requested, strlen(requested));
+	if (strcmp(requested, br->name) != 0)
+		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->name);
+	if (d.verdict == ACL_VERDICT_DENY_RULE)
+		die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: denied by %s:%u",
+		    (unsigned)getuid(), req, alias, d.rule->file, d.rule->line);
+	die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: no rule in %s (or a file it includes that you can read) allows it; add 'allow %s'",
+	    (unsigned)getuid(), req, alias, TAPGATE_ACL_PATH, br->name);
+}
+
+int main(int argc, char *argv[])
+{
+	struct args args;
+	struct acl acl;
+	struct bridge br;
+	struct nl_sock *sk;
+	char msg[512], tap[IFNAME_SIZE];
+	bool nnp_before;
+	int tunfd, rc;
+
+	/* 0. (preinit) fds 0-2 open, environment empty: process.c. */
+	audit_init(getuid());
+
+	/* 1. Make the process sane: no_new_privs, non-dumpable, umask,
+	 *    cwd /, signals, watchdog; not inside a user namespace. */
+	nnp_before = process_harden();
+
+	/* 2. Parse the command line (pure: names validated once here). */
+	switch (args_parse(argc, argv, &args, msg, sizeof(msg))) {
+	case ARGS_HELP:
+		fputs(args_usage, stdout);
+		printf("Creates a tap on BRIDGE if %s allows it and passes it over unix socket fd N.\nSee tapgate(8).\n",
+		       TAPGATE_ACL_PATH);
+		return 0;
+	case ARGS_VERSION:
+		printf("tapgate %s (acl file %s)\n", TAPGATE_VERSION,
+		       TAPGATE_ACL_PATH);
+		return 0;
+	case ARGS_USAGE:
+		fputs(args_usage, stderr);
+		die(EXIT_USAGE, "%s", msg);
+	case ARGS_OK:
+		break;
+	}
+	audit_set_bridge(args.bridge, NULL);
+
+	/* 3. The caller's socket must be what QEMU and libvirt pass; no
+	 *    other inherited fd stays open. */
+	fdpass_check(args.fd);
+	process_close_fds(args.fd);
+
+	/* 4. Open /dev/net/tun now: in a setuid install this is the one
+	 *    access that needs root's file permissions (it may be 0600). */
+	tunfd = tap_open_dev();
+
+	/* 5. Become the caller, keeping only CAP_NET_ADMIN, permitted. */
+	privs_drop(nnp_before);
+
+	/* 6. Load the ACL with the caller's credentials. */
+	acl_init(&acl);
+	load_acl(&acl);
+
+	/* 7. Resolve the bridge: canonical name, ifindex, mtu. */
+	sk = netlink_open();
+	bridge_resolve(sk, args.bridge, &br);
+	audit_set_bridge(NULL, br.name);
+
+	/* 8. Decide. */
+	decide(&acl, &br, args.bridge);
+	acl_free(&acl);
+
+	/* 9. Create the tap and attach it, the capability raised only
+	 *    around these calls. */
+	if (tunfd < 0) {
+		errno = -tunfd;
+		die_errno(EXIT_TAP, "failed to open /dev/net/tun%s",
+			  tunfd == -EACCES ? " (with file capabilities the device must be mode 0666; or install tapgate setuid root)" : "");
+	}
+	privs_raise();
+	tap_create(tunfd, args.use_vnet, getuid(), tap);
+	audit_set_tap(tap);
+	tap_attach(sk, tap, &br);
+	privs_lower();
+	nl_socket_free(sk);
+
+	/* 10. Hand the tap over; only then is it a grant. */
+	rc = fdpass_send(args.fd, tunfd);
+	if (rc < 0) {
+		errno = -rc;
+		die_errno(EXIT_HANDOVER, "failed to send the tap fd to the caller over --fd=%d (did it exit or close the socket?)",
+			  args.fd);
+	}
+	audit_grant();
+	return EXIT_GRANTED;
+}

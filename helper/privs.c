@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * privs.c - the privilege transition.
+ *
+ * MUST drop to the caller's real uid/gid before reading any file.
+ * MUST keep the caller's supplementary groups: group-readable ACL
+ *      includes are how admins write per-group rules.
+ * MUST hold only CAP_NET_ADMIN, and only in the permitted set except
+ *      around the calls that need it.
+ * MUST clear the bounding set where we can (setuid, root).
+ */
+#define _GNU_SOURCE
+#include "privs.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <unistd.h>
+
+#include "tapgate.h"
+
+static void keep_only_net_admin(void)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_NET_ADMIN) < 0)
+		die(EXIT_PRIVS, "failed to prepare the capability set");
+}
+
+static noreturn void no_privilege(bool nnp_before)
+{
+	die(EXIT_PRIVS, "tapgate has no privilege: install it setuid root or with cap_net_admin%s",
+	    nnp_before ? " (no_new_privs is set, e.g. by QEMU's -sandbox on, so neither can take effect)"
+			 : " (no_new_privs is set?)");
+}
+
+enum privs_mode privs_drop(bool nnp_before)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	enum privs_mode mode;
+
+	if (getresuid(&ruid, &euid, &suid) < 0 ||
+	    getresgid(&rgid, &egid, &sgid) < 0)
+		die_errno(EXIT_PRIVS, "failed to read our ids");
+
+	if (euid == 0 && ruid != 0) {
+		/*
+		 * setuid root. libcap-ng keeps the permitted set across the
+		 * uid change (PR_SET_KEEPCAPS), sets uid and gid to the
+		 * caller's in all three slots, leaves the supplementary
+		 * groups alone and clears the bounding set. From here on
+		 * every file access is the caller's own.
+		 */
+		keep_only_net_admin();
+		if (capng_change_id((int)ruid, (int)rgid, CAPNG_CLEAR_BOUNDING) != 0)
+			die(EXIT_PRIVS, "failed to drop to the caller's uid %u and gid %u",
+			    (unsigned)ruid, (unsigned)rgid);
+		mode = PRIVS_SETUID;
+	} else if (euid == 0) {
+		/* Run by root: stay uid 0, but only with CAP_NET_ADMIN. */
+		keep_only_net_admin();
+		if (capng_apply(CAPNG_SELECT_BOTH) < 0)
+			die(EXIT_PRIVS, "failed to drop capabilities");
+		mode = PRIVS_ROOT;
+	} else {
+		/* File capabilities, or nothing at all. */
+		if (euid != ruid)
+			die(EXIT_PRIVS, "tapgate is setuid to uid %u, not root: unsupported installation",
+			    (unsigned)euid);
+		capng_get_caps_process();
+		if (!capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN))
+			no_privilege(nnp_before);
+		/* A setgid install is not ours: back to the real gid. */
+		if (egid != rgid && setresgid(rgid, rgid, rgid) < 0)
+			die_errno(EXIT_PRIVS, "failed to drop the set-group-ID");
+		/* Without CAP_SETPCAP the bounding set stays; we never exec
+		 * and no_new_privs is set, so it cannot matter. */
+		keep_only_net_admin();
+		if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+			die(EXIT_PRIVS, "failed to drop capabilities");
+		mode = PRIVS_FILECAPS;
+	}
+
+	/* Trust, but verify: the caller's ids everywhere, no root left. */
+	if (getresuid(&ruid, &euid, &suid) < 0 || euid != ruid || suid != ruid ||
+	    getresgid(&rgid, &egid, &sgid) < 0 || egid != rgid || sgid != rgid)
+		die(EXIT_PRIVS, "privilege drop left mismatched ids");
+	capng_get_caps_process();
+	if (!capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN))
+		no_privilege(nnp_before);
+	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		bool want = cap == CAP_NET_ADMIN;
+
+		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
+		    capng_have_capability(CAPNG_INHERITABLE, cap) ||
+		    capng_have_capability(CAPNG_PERMITTED, cap) != want)
+			die(EXIT_PRIVS, "privilege drop left capabilities other than cap_net_admin (permitted)");
+	}
+	return mode;
+}
+
+static void set_effective(capng_act_t act)
+{
+	if (capng_update(act, CAPNG_EFFECTIVE, CAP_NET_ADMIN) < 0 ||
+	    capng_apply(CAPNG_SELECT_CAPS) < 0)
+		die(EXIT_PRIVS, "failed to %s cap_net_admin",
+		    act == CAPNG_ADD ? "raise" : "lower");
+}
+
+void privs_raise(void)
+{
+	set_effective(CAPNG_ADD);
+}
+
+void privs_lower(void)
+{
+	set_effective(CAPNG_DROP);
+}
+
+const char *privs_mode_name(enum privs_mode mode)
+{
+	switch (mode) {
+	case PRIVS_SETUID:
+		return "setuid";
+	case PRIVS_FILECAPS:
+		return "file-caps";
+	case PRIVS_ROOT:
+		return "root";
+	}
+	return "?";
+}

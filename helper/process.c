@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tapgate.h"
+
+extern char **environ;
+
+/*
+ * Runs before every library constructor. fds 0-2 must be open, or the
+ * first file we open would become "stderr" and receive our messages.
+ * The environment is emptied for good: nothing below reads it, and
+ * libnl's constructors (NLDBG, NLCB, NLSYSCONFDIR) then see nothing.
+ */
+static void process_early(int argc, char **argv, char **envp)
+{
+	static char *empty_env[] = { NULL };
+
+	(void)argc;
+	(void)argv;
+	(void)envp;
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			/* open() returns the lowest free fd: this one. */
+			if (open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+				_exit(EXIT_PRIVS);
+		}
+	}
+	environ = empty_env;
+}
+
+__attribute__((section(".preinit_array"), used))
+static void (*const process_early_hook)(int, char **, char **) = process_early;
+
+/* Inside a user namespace the ids and capabilities we see are not the
+ * host's; refuse rather than reason about them. The initial namespace
+ * maps the full 32-bit range onto itself. */
+static void refuse_user_namespace(void)
+{
+	unsigned long inner, outer, count;
+	char buf[128];
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno(EXIT_PRIVS, "cannot check the user namespace: failed to open /proc/self/uid_map (is /proc mounted?)");
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		die(EXIT_PRIVS, "cannot check the user namespace: /proc/self/uid_map is unreadable");
+	buf[n] = '\0';
+	if (sscanf(buf, "%lu %lu %lu", &inner, &outer, &count) != 3 ||
+	    inner != 0 || outer != 0 || count != 4294967295UL ||
+	    strchr(buf, '\n') != buf + n - 1)
+		die(EXIT_PRIVS, "tapgate refuses to run inside a user namespace: its ids and capabilities are not the host's (run it from the initial namespace)");
+}
+
+bool process_harden(void)
+{
+	bool nnp_before = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	sigset_t none;
+
+	/* We never exec, but nothing we start could gain privilege. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(EXIT_PRIVS, "failed to set no_new_privs");
+	/* No core dumps or ptrace by the caller once we are the caller. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno(EXIT_PRIVS, "failed to make the process non-dumpable");
+	umask(077);
+	if (chdir("/") < 0)
+		die_errno(EXIT_PRIVS, "failed to chdir to /");
+
+	/* The caller's signal mask and dispositions are not ours: a
+	 * closed socket must give EPIPE, not kill us, and the watchdog
+	 * must fire even if the caller ignored or blocked SIGALRM. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	sigaction(SIGPIPE, &ign, NULL);
+	sigaction(SIGALRM, &dfl, NULL);
+	alarm(PROCESS_WATCHDOG_SECONDS);
+
+	refuse_user_namespace();
+	return nnp_before;
+}
+
+void process_close_fds(int keep)
+{
+	if (keep > 3)
+		close_range(3, (unsigned)keep - 1, 0);
+	close_range((unsigned)keep + 1, ~0U, 0);
+}

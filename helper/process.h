@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * process.h - make the process sane before it does anything.
+ *
+ * The earliest part (fds 0-2, the environment) runs from
+ * .preinit_array, before any shared library's constructor: libnl reads
+ * NLDBG, NLCB and NLSYSCONFDIR in its constructors, and none of them
+ * may change what a privileged tapgate does or prints.
+ */
+#ifndef TAPGATE_PROCESS_H
+#define TAPGATE_PROCESS_H
+
+#include <stdbool.h>
+
+/* no_new_privs, non-dumpable, umask, cwd, signals, watchdog; refuse a
+ * non-initial user namespace. Returns whether no_new_privs was
+ * already set by whoever started us (for the "no privilege" hint). */
+bool process_harden(void);
+
+/* Close every inherited fd above 2 except @keep. */
+void process_close_fds(int keep);
+
+/* Seconds after which SIGALRM ends a stuck helper (and with it the
+ * non-persistent tap). */
+#define PROCESS_WATCHDOG_SECONDS 10
+
+#endif

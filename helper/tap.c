@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include "tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <netlink/addr.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "tapgate.h"
+
+#define TUN_PATH "/dev/net/tun"
+
+int tap_open_dev(void)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(TUN_PATH, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	/* The misc device 10:200, not whatever was mounted there. */
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    major(st.st_rdev) != 10 || minor(st.st_rdev) != 200) {
+		close(fd);
+		return -ENODEV;
+	}
+	return fd;
+}
+
+bool tap_create(int tunfd, bool use_vnet, uid_t owner, char name[IFNAME_SIZE])
+{
+	unsigned int features = 0;
+	struct ifreq ifr;
+	bool vnet;
+
+	if (ioctl(tunfd, TUNGETFEATURES, &features) < 0)
+		features = 0; /* very old kernels: no vnet headers */
+	vnet = use_vnet && (features & IFF_VNET_HDR);
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
+	memcpy(ifr.ifr_name, "tap%d", sizeof("tap%d"));
+	if (ioctl(tunfd, TUNSETIFF, &ifr) < 0)
+		die_errno(EXIT_TAP, "failed to create tun device");
+	/* The kernel NUL-terminates the name it chose. */
+	ifr.ifr_name[IFNAMSIZ - 1] = '\0';
+	memcpy(name, ifr.ifr_name, IFNAME_SIZE);
+	if (ioctl(tunfd, TUNSETOWNER, (unsigned long)owner) < 0)
+		die_errno(EXIT_TAP, "failed to set the owner of `%s'", name);
+	return vnet;
+}
+
+/* One RTM_NEWLINK on the tap's ifindex; the change object is freed. */
+static int apply(struct nl_sock *sk, struct rtnl_link *tap,
+		 struct rtnl_link *chg)
+{
+	int rc = rtnl_link_change(sk, tap, chg, 0);
+
+	rtnl_link_put(chg);
+	return rc;
+}
+
+static struct rtnl_link *new_change(const char *name)
+{
+	struct rtnl_link *chg = rtnl_link_alloc();
+
+	if (!chg)
+		die(EXIT_TAP, "failed to configure `%s': out of memory", name);
+	return chg;
+}
+
+void tap_attach(struct nl_sock *sk, const char *name, const struct bridge *br)
+{
+	struct rtnl_link *tap = NULL, *chg;
+	struct nl_addr *mac;
+	unsigned char bytes[6];
+	int rc;
+
+	rc = rtnl_link_get_kernel(sk, 0, name, &tap);
+	if (rc < 0)
+		die(EXIT_TAP, "failed to look up new interface `%s': %s", name,
+		    nl_geterror(rc));
+	mac = rtnl_link_get_addr(tap);
+	if (!mac || nl_addr_get_len(mac) != sizeof(bytes))
+		die(EXIT_TAP, "failed to get hardware address of `%s'", name);
+	/* Keep the kernel's random bytes; 0xfe first so the bridge, which
+	 * takes the lowest port MAC, never changes address for a VM. */
+	memcpy(bytes, nl_addr_get_binary_addr(mac), sizeof(bytes));
+	bytes[0] = 0xfe;
+	mac = nl_addr_build(AF_LLC, bytes, sizeof(bytes));
+	if (!mac)
+		die(EXIT_TAP, "failed to configure `%s': out of memory", name);
+
+	/* 1. MTU of the bridge (or the bridge's own MTU could drop). */
+	chg = new_change(name);
+	rtnl_link_set_mtu(chg, br->mtu);
+	rc = apply(sk, tap, chg);
+	if (rc < 0)
+		die(EXIT_TAP, "failed to set mtu of `%s' to %u (that of bridge `%s'): %s",
+		    name, br->mtu, br->name, nl_geterror(rc));
+
+	/* 2. The MAC with 0xfe first. */
+	chg = new_change(name);
+	rtnl_link_set_addr(chg, mac);
+	nl_addr_put(mac);
+	rc = apply(sk, tap, chg);
+	if (rc < 0)
+		die(EXIT_TAP, "failed to set hardware address of `%s': %s",
+		    name, nl_geterror(rc));
+
+	/* 3. Enslave, by the bridge's ifindex. */
+	chg = new_change(name);
+	rtnl_link_set_master(chg, br->ifindex);
+	rc = apply(sk, tap, chg);
+	if (rc < 0)
+		die(EXIT_TAP, "failed to add interface `%s' to bridge `%s': %s",
+		    name, br->name, nl_geterror(rc));
+
+	/* 4. Up. The bridge itself need not be up. */
+	chg = new_change(name);
+	rtnl_link_set_flags(chg, IFF_UP);
+	rc = apply(sk, tap, chg);
+	if (rc < 0)
+		die(EXIT_TAP, "failed to bring up interface `%s': %s", name,
+		    nl_geterror(rc));
+	rtnl_link_put(tap);
+}

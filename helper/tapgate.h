@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tapgate.h - exit codes and the die() idiom of the helper program.
+ *
+ * Program code ends through die()/die_errno(): the message goes to
+ * stderr (QEMU shows it to the user) and, as a refusal, to syslog.
+ * Library code (acl/) never does this; it returns -errno.
+ */
+#ifndef TAPGATE_TAPGATE_H
+#define TAPGATE_TAPGATE_H
+
+#include <stdnoreturn.h>
+
+#ifndef TAPGATE_VERSION
+#define TAPGATE_VERSION "0.0.0"
+#endif
+#ifndef TAPGATE_ACL_PATH
+#define TAPGATE_ACL_PATH "/etc/qemu/bridge.conf"
+#endif
+
+/* Documented in tapgate(8), EXIT STATUS. Every failure is non-zero. */
+enum tapgate_exit {
+	EXIT_GRANTED = 0,   /* tap created, attached and handed over */
+	EXIT_USAGE = 1,     /* bad arguments or --fd (the original's 1) */
+	EXIT_DENIED = 2,    /* the ACL does not allow this bridge */
+	EXIT_ACL = 3,       /* the ACL could not be read or parsed */
+	EXIT_BRIDGE = 4,    /* no such bridge, or not a bridge */
+	EXIT_PRIVS = 5,     /* no privilege, or an environment we refuse */
+	EXIT_TAP = 6,       /* creating or attaching the tap failed */
+	EXIT_HANDOVER = 7,  /* the fd could not be passed to the caller */
+};
+
+__attribute__((format(printf, 2, 3)))
+noreturn void die(int code, const char *fmt, ...);
+
+/* Like die(), appending ": strerror(errno)" (errno saved first). */
+__attribute__((format(printf, 2, 3)))
+noreturn void die_errno(int code, const char *fmt, ...);
+
+#endif
