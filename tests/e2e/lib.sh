@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh - sandbox and assertions for tapgate's end-to-end tests.
+#
+# Source it, then call tg_sandbox "$@" first. The script re-executes
+# itself (as root) inside new mount and network namespaces, where:
+#   - /etc is an overlay, so /etc/qemu/bridge.conf can be written
+#     without touching the host's /etc;
+#   - /dev is a private tmpfs with a /dev/net/tun of mode 0600 (as on
+#     this host; tg_tun_mode changes it) and /dev/log for tg_logsink;
+#   - $TG_BIN holds the helper installed setuid (tapgate), with file
+#     caps (tapgate-caps), without privilege (tapgate-plain), the
+#     original (qemu-bridge-helper, setuid) and the test programs.
+# Nothing outlives the namespaces but an empty directory under /tmp,
+# which the exit trap removes.
+#
+# Tests run the helper as TG_UID:TG_GID, an unprivileged id that needs
+# no passwd entry. Assertions print "ok"/"not ok" lines; the script
+# exits non-zero if any failed.
+
+set -euo pipefail
+
+TG_UID=4242
+TG_GID=4242
+TG_OTHER_GID=4343
+TG_FAILS=0
+TG_COUNT=0
+
+tg_die() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+tg_sandbox() {
+	if [ -n "${TG_SANDBOX:-}" ]; then
+		tg_setup_inside
+		return
+	fi
+	# Loud, never a silent skip: CI runs as root.
+	[ "$(id -u)" = 0 ] || tg_die "end-to-end tests need root (they build namespaces and install setuid binaries)"
+	: "${TG_BUILD:?TG_BUILD must point at the build directory}"
+	[ -x "$TG_BUILD/helper/tapgate" ] || tg_die "no $TG_BUILD/helper/tapgate: build first"
+	for tool in unshare setpriv setcap ip mount; do
+		command -v "$tool" >/dev/null || tg_die "missing tool: $tool"
+	done
+	TG_SANDBOX=1 exec unshare --mount --net --propagation private \
+		bash "$0" "$@"
+}
+
+tg_setup_inside() {
+	TG_ROOT=$(mktemp -d /tmp/tg-e2e.XXXXXX)
+	trap 'tg_cleanup' EXIT
+	mount -t tmpfs -o mode=0755 tg-e2e "$TG_ROOT"
+	TG_BIN=$TG_ROOT/bin
+	mkdir -p "$TG_BIN" "$TG_ROOT/etc-up" "$TG_ROOT/etc-work" "$TG_ROOT/home"
+	chmod 0755 "$TG_BIN"
+
+	mount -t overlay tg-etc \
+		-o "lowerdir=/etc,upperdir=$TG_ROOT/etc-up,workdir=$TG_ROOT/etc-work" /etc
+	mkdir -p /etc/qemu
+	chmod 0755 /etc/qemu
+
+	mount -t tmpfs -o mode=0755 tg-dev /dev
+	mknod -m 0666 /dev/null c 1 3
+	mknod -m 0666 /dev/zero c 1 5
+	mknod -m 0666 /dev/full c 1 7
+	mknod -m 0666 /dev/random c 1 8
+	mknod -m 0666 /dev/urandom c 1 9
+	mknod -m 0666 /dev/tty c 5 0
+	mkdir -p /dev/net /dev/shm
+	chmod 1777 /dev/shm
+	mknod -m 0600 /dev/net/tun c 10 200
+	ln -s /proc/self/fd /dev/fd
+	ln -s /proc/self/fd/0 /dev/stdin
+	ln -s /proc/self/fd/1 /dev/stdout
+	ln -s /proc/self/fd/2 /dev/stderr
+
+	ip link set lo up
+
+	install -m 4755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate"
+	install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-caps"
+	setcap cap_net_admin+ep "$TG_BIN/tapgate-caps"
+	install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-plain"
+	install -m 0755 "$TG_BUILD/tests/tgclient" "$TG_BIN/tgclient"
+	install -m 0755 "$TG_BUILD/tests/logsink" "$TG_BIN/logsink"
+	if [ -x /usr/lib/qemu/qemu-bridge-helper ]; then
+		install -m 4755 -o root -g root /usr/lib/qemu/qemu-bridge-helper \
+			"$TG_BIN/qemu-bridge-helper"
+	fi
+	cd "$TG_ROOT/home"
+	chmod 0777 "$TG_ROOT/home"
+}
+
+tg_cleanup() {
+	local rc=$?
+	[ -n "${TG_LOGSINK_PID:-}" ] && kill "$TG_LOGSINK_PID" 2>/dev/null || true
+	cd /
+	umount -l /dev 2>/dev/null || true
+	umount -l /etc 2>/dev/null || true
+	umount -l "$TG_ROOT" 2>/dev/null || true
+	rmdir "$TG_ROOT" 2>/dev/null || true
+	if [ "$rc" = 0 ] && [ "$TG_FAILS" != 0 ]; then
+		rc=1
+	fi
+	echo "# $TG_COUNT assertions, $TG_FAILS failed"
+	exit "$rc"
+}
+
+# --- fixtures ---------------------------------------------------------
+
+# tg_acl TEXT [PATH [MODE [OWNER]]]: write an ACL file (default the
+# top-level one, root-owned, 0644). TEXT is printf'd with %b.
+tg_acl() {
+	local path=${2:-/etc/qemu/bridge.conf}
+	printf '%b' "$1" > "$path"
+	chmod "${3:-0644}" "$path"
+	chown "${4:-root:root}" "$path"
+}
+
+# tg_bridge NAME [MTU]
+tg_bridge() {
+	ip link add "$1" type bridge
+	[ -z "${2:-}" ] || ip link set "$1" mtu "$2"
+}
+
+tg_tun_mode() {
+	chmod "$1" /dev/net/tun
+}
+
+# Start a syslog stand-in on /dev/log; messages land in $TG_LOG.
+tg_logsink() {
+	TG_LOG=$TG_ROOT/syslog
+	: > "$TG_LOG"
+	"$TG_BIN/logsink" /dev/log "$TG_LOG" &
+	TG_LOGSINK_PID=$!
+	local i
+	for i in $(seq 50); do
+		[ -S /dev/log ] && return 0
+		sleep 0.02
+	done
+	tg_die "logsink did not start"
+}
+
+# Wait until $TG_LOG has at least N lines (syslog is asynchronous only
+# in the sense that our sink writes after receiving).
+tg_log_wait() {
+	local n=$1 i
+	for i in $(seq 100); do
+		[ "$(wc -l < "$TG_LOG")" -ge "$n" ] && return 0
+		sleep 0.02
+	done
+	return 0
+}
+
+# --- running things as the unprivileged caller -------------------------
+
+# tg_as_user [--groups=G1,G2] CMD...: run as TG_UID:TG_GID.
+tg_as_user() {
+	local groups=(--clear-groups)
+	case "${1:-}" in
+	--groups=*) groups=("--groups=${1#--groups=}"); shift ;;
+	esac
+	setpriv --reuid="$TG_UID" --regid="$TG_GID" "${groups[@]}" \
+		--inh-caps=-all -- "$@"
+}
+
+# tg_run [--groups=..] HELPER [TGCLIENT-OPTS...] -- [HELPER-ARGS...]
+# Runs the helper through tgclient as the user. Sets TG_RC (tgclient's
+# status), TG_OUT (stdout) and TG_ERR (stderr).
+tg_run() {
+	local grp=() helper opts=()
+	case "${1:-}" in
+	--groups=*) grp=("$1"); shift ;;
+	esac
+	helper=$1
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	set +e
+	TG_OUT=$(tg_as_user "${grp[@]}" "$TG_BIN/tgclient" "${opts[@]}" -- \
+		"$helper" "$@" 2>"$TG_ROOT/stderr")
+	TG_RC=$?
+	set -e
+	TG_ERR=$(cat "$TG_ROOT/stderr")
+}
+
+# The helper's own exit code from tgclient's output ("exit=N").
+tg_exit() {
+	sed -n 's/^exit=//p' <<<"$TG_OUT"
+}
+
+# --- assertions --------------------------------------------------------
+
+tg_ok() {
+	TG_COUNT=$((TG_COUNT + 1))
+	echo "ok $TG_COUNT - $*"
+}
+
+tg_notok() {
+	TG_COUNT=$((TG_COUNT + 1))
+	TG_FAILS=$((TG_FAILS + 1))
+	echo "not ok $TG_COUNT - $*"
+	echo "#   stdout: ${TG_OUT:-}" | head -20
+	echo "#   stderr: ${TG_ERR:-}" | head -20
+}
+
+assert_eq() { # ACTUAL EXPECTED DESC
+	if [ "$1" = "$2" ]; then tg_ok "$3"; else tg_notok "$3 (got '$1', want '$2')"; fi
+}
+
+assert_match() { # TEXT REGEX DESC   (grep -E)
+	if grep -Eq -- "$2" <<<"$1"; then tg_ok "$3"; else tg_notok "$3 (no match for /$2/ in '$1')"; fi
+}
+
+assert_no_match() { # TEXT REGEX DESC
+	if grep -Eq -- "$2" <<<"$1"; then tg_notok "$3 (unexpected /$2/ in '$1')"; else tg_ok "$3"; fi
+}
+
+# Every tun/tap device in this namespace, one name a line.
+tg_taps() {
+	ip -o link show type tun 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//'
+}
+
+assert_no_taps() { # DESC
+	local taps
+	taps=$(tg_taps)
+	if [ -z "$taps" ]; then tg_ok "$1"; else tg_notok "$1 (left behind: $taps)"; fi
+}
