@@ -2,7 +2,7 @@
 # lib.sh - sandbox and assertions for tapgate's end-to-end tests.
 #
 # Source it, then call tg_sandbox "$@" first. The script re-executes
-# itself (as root) inside new mount and network namespaces, where:
+# itself (as root) inside new mount, network and pid namespaces, where:
 #   - /etc is an overlay, so /etc/qemu/bridge.conf can be written
 #     without touching the host's /etc;
 #   - /dev is a private tmpfs with a /dev/net/tun of mode 0600 (as on
@@ -10,7 +10,8 @@
 #   - $TG_BIN holds the helper installed setuid (tapgate), with file
 #     caps (tapgate-caps), without privilege (tapgate-plain), the
 #     original (qemu-bridge-helper, setuid) and the test programs.
-# Nothing outlives the namespaces but an empty directory under /tmp,
+# The pid namespace ends every process the test started when it exits;
+# nothing outlives the namespaces but an empty directory under /tmp,
 # which the exit trap removes.
 #
 # Tests run the helper as TG_UID:TG_GID, an unprivileged id that needs
@@ -42,8 +43,10 @@ tg_sandbox() {
 	for tool in unshare setpriv setcap ip mount; do
 		command -v "$tool" >/dev/null || tg_die "missing tool: $tool"
 	done
-	TG_SANDBOX=1 exec unshare --mount --net --propagation private \
-		bash "$0" "$@"
+	# A private pid namespace too: when the script ends, every process
+	# it started (a QEMU, a stuck helper) is killed with it.
+	TG_SANDBOX=1 exec unshare --mount --net --pid --fork --mount-proc \
+		--propagation private bash "$0" "$@"
 }
 
 tg_setup_inside() {
@@ -74,6 +77,8 @@ tg_setup_inside() {
 	ln -s /proc/self/fd/1 /dev/stdout
 	ln -s /proc/self/fd/2 /dev/stderr
 
+	# sysfs of this network namespace, not the host's.
+	mount -t sysfs tg-sys /sys
 	ip link set lo up
 
 	install -m 4755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate"
@@ -95,13 +100,14 @@ tg_cleanup() {
 	[ -n "${TG_LOGSINK_PID:-}" ] && kill "$TG_LOGSINK_PID" 2>/dev/null || true
 	cd /
 	umount -l /dev 2>/dev/null || true
+	umount -l /sys 2>/dev/null || true
 	umount -l /etc 2>/dev/null || true
 	umount -l "$TG_ROOT" 2>/dev/null || true
 	rmdir "$TG_ROOT" 2>/dev/null || true
 	if [ "$rc" = 0 ] && [ "$TG_FAILS" != 0 ]; then
 		rc=1
 	fi
-	echo "# $TG_COUNT assertions, $TG_FAILS failed"
+	[ "$TG_COUNT" = 0 ] || echo "# $TG_COUNT assertions, $TG_FAILS failed"
 	exit "$rc"
 }
 
