@@ -341,7 +341,9 @@ int acl_load(struct acl *acl, const char *path, acl_read_fn reader,
 		return fail(err, -EINVAL, path, 0, "ACL path must be absolute");
 	rc = reader(ctx, path, &src, err);
 	if (rc < 0) {
-		if (!err->msg[0])
+		if (rc == -EACCES)
+			fail(err, rc, path, 0, "permission denied: the caller may not read it (a top-level file readable only by a group admits only that group)");
+		else if (!err->msg[0])
 			fail(err, rc, path, 0, "%s", rc == -ENOENT ?
 			     "file does not exist" : strerror(-rc));
 		else if (!err->file[0])
