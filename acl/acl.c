@@ -134,9 +134,6 @@ static int do_include(struct acl *acl, struct load_state *st,
 	int rc;
 
 	str_escape(shown, sizeof(shown), arg, arglen);
-	if (memchr(arg, '\0', arglen))
-		return fail(st->err, -EINVAL, file, lineno,
-			    "include path contains a NUL byte");
 	if (include_path(path, file, arg, arglen) < 0)
 		return fail(st->err, -ENAMETOOLONG, file, lineno,
 			    "include path '%s' is too long", shown);

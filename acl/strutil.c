@@ -2,44 +2,50 @@
 #include "strutil.h"
 
 #include <errno.h>
+#include <string.h>
+
+/* How many bytes the escaped form of @c takes; fills @tmp. */
+static size_t escape_one(unsigned char c, char tmp[4])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '\\') {
+		tmp[0] = tmp[1] = '\\';
+		return 2;
+	}
+	if (c >= 0x20 && c < 0x7f) {
+		tmp[0] = (char)c;
+		return 1;
+	}
+	tmp[0] = '\\';
+	tmp[1] = 'x';
+	tmp[2] = hex[c >> 4];
+	tmp[3] = hex[c & 0xf];
+	return 4;
+}
 
 char *str_escape(char *out, size_t outsz, const char *in, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
+	size_t total = 0, limit, o = 0;
+	char tmp[4];
 
 	if (outsz == 0)
 		return out;
+	for (size_t i = 0; i < len; i++)
+		total += escape_one((unsigned char)in[i], tmp);
+	/* All of it if it fits; else as much as leaves room for "...". */
+	limit = total < outsz ? total : (outsz > 4 ? outsz - 4 : 0);
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		char tmp[4];
-		size_t n;
+		size_t n = escape_one((unsigned char)in[i], tmp);
 
-		if (c == '\\') {
-			tmp[0] = '\\';
-			tmp[1] = '\\';
-			n = 2;
-		} else if (c >= 0x20 && c < 0x7f) {
-			tmp[0] = (char)c;
-			n = 1;
-		} else {
-			tmp[0] = '\\';
-			tmp[1] = 'x';
-			tmp[2] = hex[c >> 4];
-			tmp[3] = hex[c & 0xf];
-			n = 4;
-		}
-		if (o + n + 4 > outsz) {
-			/* Keep room for "..." and the NUL. */
-			size_t k = 0;
-
-			while (k < 3 && o + 1 < outsz)
-				out[o++] = '.', k++;
+		if (o + n > limit)
 			break;
-		}
-		for (size_t k = 0; k < n; k++)
-			out[o++] = tmp[k];
+		memcpy(out + o, tmp, n);
+		o += n;
 	}
+	if (total >= outsz)
+		for (size_t k = 0; k < 3 && o + 1 < outsz; k++)
+			out[o++] = '.';
 	out[o] = '\0';
 	return out;
 }

@@ -10,6 +10,7 @@
 
 #include "audit.h"
 
+__attribute__((format(printf, 3, 0)))
 static noreturn void vdie(int code, int err, const char *fmt, va_list ap)
 {
 	char msg[2048];
