@@ -2,7 +2,7 @@
 /*
  * acl.c - grammar and decision of the bridge ACL.
  *
- *   file    := { line "\n" }
+ *   file    := { line "\n" } [ line ]
  *   line    := ws* [ stmt ws* ] [ comment ]
  *   comment := "#" any*          (at line start, or after whitespace)
  *   stmt    := ("allow" | "deny") ws+ (NAME | "all")
@@ -137,15 +137,6 @@ static int do_include(struct acl *acl, struct load_state *st,
 	if (include_path(path, file, arg, arglen) < 0)
 		return fail(st->err, -ENAMETOOLONG, file, lineno,
 			    "include path '%s' is too long", shown);
-	if (st->depth + 1 > ACL_MAX_DEPTH)
-		return fail(st->err, -ELOOP, file, lineno,
-			    "includes nested deeper than %d levels at '%s'",
-			    ACL_MAX_DEPTH, shown);
-	if (st->files_read >= ACL_MAX_FILES)
-		return fail(st->err, -E2BIG, file, lineno,
-			    "more than %d ACL files in one load at '%s'",
-			    ACL_MAX_FILES, shown);
-
 	st->err->msg[0] = '\0';
 	rc = st->reader(st->ctx, path, &src, st->err);
 	if (rc == -EACCES)
@@ -160,6 +151,18 @@ static int do_include(struct acl *acl, struct load_state *st,
 			 st->err->msg : strerror(-rc));
 		return fail(st->err, rc, file, lineno,
 			    "cannot include '%s': %s", shown, why);
+	}
+	/* Limits apply to files the caller can read: an unreadable
+	 * include is skipped above, wherever it sits. */
+	if (st->depth + 1 > ACL_MAX_DEPTH || st->files_read >= ACL_MAX_FILES) {
+		free(src.data);
+		if (st->depth + 1 > ACL_MAX_DEPTH)
+			return fail(st->err, -ELOOP, file, lineno,
+				    "includes nested deeper than %d levels at '%s'",
+				    ACL_MAX_DEPTH, shown);
+		return fail(st->err, -E2BIG, file, lineno,
+			    "more than %d ACL files in one load at '%s'",
+			    ACL_MAX_FILES, shown);
 	}
 	st->files_read++;
 	for (unsigned i = 0; i <= st->depth; i++) {

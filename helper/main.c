@@ -55,6 +55,16 @@ static void decide(const struct acl *acl, const struct bridge *br,
 	char req[4 * IFNAME_SIZE], alias[4 * IFNAME_SIZE + 32] = "";
 
 	acl_decide(acl, br->name, &d);
+	if (d.verdict == ACL_VERDICT_ALLOW && strcmp(requested, br->name) != 0) {
+		/* Requested by an altname: the canonical name must be
+		 * allowed, and a deny naming the altname itself still
+		 * applies (fail closed, as the original would have). */
+		struct acl_decision alt;
+
+		acl_decide(acl, requested, &alt);
+		if (alt.verdict == ACL_VERDICT_DENY_RULE)
+			d = alt;
+	}
 	if (d.verdict == ACL_VERDICT_ALLOW)
 		return;
 	str_escape(req, sizeof(req), requested, strlen(requested));
@@ -67,12 +77,21 @@ static void decide(const struct acl *acl, const struct bridge *br,
 	    (unsigned)getuid(), req, alias, TAPGATE_ACL_PATH, br->name);
 }
 
+static noreturn void die_tun(int err, enum privs_mode mode)
+{
+	/* The original's phrase and errno text first, then the hint. */
+	die(EXIT_TAP, "failed to open /dev/net/tun: %s%s", strerror(err),
+	    err == EACCES && mode == PRIVS_FILECAPS ?
+	    " (with file capabilities the caller opens it: it must be mode 0666, or install tapgate setuid root)" : "");
+}
+
 int main(int argc, char *argv[])
 {
 	struct args args;
 	struct acl acl;
 	struct bridge br;
 	struct nl_sock *sk;
+	enum privs_mode mode;
 	char msg[512], tap[IFNAME_SIZE];
 	bool nnp_before;
 	int tunfd, rc;
@@ -84,11 +103,19 @@ int main(int argc, char *argv[])
 	 *    cwd /, signals, watchdog; not inside a user namespace. */
 	nnp_before = process_harden();
 
-	/* 2. Parse the command line (pure: names validated once here). */
+	/* 2. Open /dev/net/tun now: in a setuid install this is the one
+	 *    access that needs root's file permissions (it may be 0600).
+	 *    It creates nothing; errors are reported at step 9. */
+	tunfd = tap_open_dev();
+
+	/* 3. Become the caller, keeping only CAP_NET_ADMIN, permitted. */
+	mode = privs_drop();
+
+	/* 4. Parse the command line (pure: names validated once here). */
 	switch (args_parse(argc, argv, &args, msg, sizeof(msg))) {
 	case ARGS_HELP:
 		fputs(args_usage, stdout);
-		printf("Creates a tap on BRIDGE if %s allows it and passes it over unix socket fd N.\nSee tapgate(8).\n",
+		printf("Creates a tap on bridge if %s allows it and passes it over unix socket unixfd.\nSee tapgate(8).\n",
 		       TAPGATE_ACL_PATH);
 		return 0;
 	case ARGS_VERSION:
@@ -102,18 +129,13 @@ int main(int argc, char *argv[])
 		break;
 	}
 	audit_set_bridge(args.bridge, NULL);
+	if (mode == PRIVS_NONE)
+		privs_die_unprivileged(nnp_before);
 
-	/* 3. The caller's socket must be what QEMU and libvirt pass; no
+	/* 5. The caller's socket must be what QEMU and libvirt pass; no
 	 *    other inherited fd stays open. */
 	fdpass_check(args.fd);
-	process_close_fds(args.fd);
-
-	/* 4. Open /dev/net/tun now: in a setuid install this is the one
-	 *    access that needs root's file permissions (it may be 0600). */
-	tunfd = tap_open_dev();
-
-	/* 5. Become the caller, keeping only CAP_NET_ADMIN, permitted. */
-	privs_drop(nnp_before);
+	process_close_fds(args.fd, tunfd);
 
 	/* 6. Load the ACL with the caller's credentials. */
 	acl_init(&acl);
@@ -130,11 +152,8 @@ int main(int argc, char *argv[])
 
 	/* 9. Create the tap and attach it, the capability raised only
 	 *    around these calls. */
-	if (tunfd < 0) {
-		errno = -tunfd;
-		die_errno(EXIT_TAP, "failed to open /dev/net/tun%s",
-			  tunfd == -EACCES ? " (with file capabilities the device must be mode 0666; or install tapgate setuid root)" : "");
-	}
+	if (tunfd < 0)
+		die_tun(-tunfd, mode);
 	privs_raise();
 	tap_create(tunfd, args.use_vnet, getuid(), tap);
 	audit_set_tap(tap);
@@ -142,13 +161,15 @@ int main(int argc, char *argv[])
 	privs_lower();
 	nl_socket_free(sk);
 
-	/* 10. Hand the tap over; only then is it a grant. */
+	/* 10. Log, then hand the tap over; only then is it a grant. The
+	 *     line is written first so that no delivered tap goes
+	 *     unlogged; a failed handover adds a refusal line. */
+	audit_grant();
 	rc = fdpass_send(args.fd, tunfd);
 	if (rc < 0) {
 		errno = -rc;
 		die_errno(EXIT_HANDOVER, "failed to send the tap fd to the caller over --fd=%d (did it exit or close the socket?)",
 			  args.fd);
 	}
-	audit_grant();
 	return EXIT_GRANTED;
 }

@@ -15,6 +15,7 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "tapgate.h"
@@ -26,14 +27,25 @@ static void keep_only_net_admin(void)
 		die(EXIT_PRIVS, "failed to prepare the capability set");
 }
 
-static noreturn void no_privilege(bool nnp_before)
+noreturn void privs_die_unprivileged(bool nnp_before)
 {
 	die(EXIT_PRIVS, "tapgate has no privilege: install it setuid root or with cap_net_admin%s",
 	    nnp_before ? " (no_new_privs is set, e.g. by QEMU's -sandbox on, so neither can take effect)"
-			 : " (no_new_privs is set?)");
+			 : " (is its file system mounted nosuid, or were its mode bits or capabilities lost when it was copied?)");
 }
 
-enum privs_mode privs_drop(bool nnp_before)
+/* Back to the real gid everywhere (a setgid install is not ours). */
+static void drop_setgid(void)
+{
+	gid_t rgid, egid, sgid;
+
+	if (getresgid(&rgid, &egid, &sgid) < 0)
+		die_errno(EXIT_PRIVS, "failed to read our group ids");
+	if ((egid != rgid || sgid != rgid) && setresgid(rgid, rgid, rgid) < 0)
+		die_errno(EXIT_PRIVS, "failed to drop the set-group-ID");
+}
+
+enum privs_mode privs_drop(void)
 {
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
@@ -58,6 +70,7 @@ enum privs_mode privs_drop(bool nnp_before)
 		mode = PRIVS_SETUID;
 	} else if (euid == 0) {
 		/* Run by root: stay uid 0, but only with CAP_NET_ADMIN. */
+		drop_setgid();
 		keep_only_net_admin();
 		if (capng_apply(CAPNG_SELECT_BOTH) < 0)
 			die(EXIT_PRIVS, "failed to drop capabilities");
@@ -67,29 +80,32 @@ enum privs_mode privs_drop(bool nnp_before)
 		if (euid != ruid)
 			die(EXIT_PRIVS, "tapgate is setuid to uid %u, not root: unsupported installation",
 			    (unsigned)euid);
+		drop_setgid();
 		capng_get_caps_process();
-		if (!capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN))
-			no_privilege(nnp_before);
-		/* A setgid install is not ours: back to the real gid. */
-		if (egid != rgid && setresgid(rgid, rgid, rgid) < 0)
-			die_errno(EXIT_PRIVS, "failed to drop the set-group-ID");
+		mode = capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) ?
+		       PRIVS_FILECAPS : PRIVS_NONE;
 		/* Without CAP_SETPCAP the bounding set stays; we never exec
 		 * and no_new_privs is set, so it cannot matter. */
-		keep_only_net_admin();
+		if (mode == PRIVS_FILECAPS)
+			keep_only_net_admin();
+		else
+			capng_clear(CAPNG_SELECT_BOTH);
 		if (capng_apply(CAPNG_SELECT_CAPS) < 0)
 			die(EXIT_PRIVS, "failed to drop capabilities");
-		mode = PRIVS_FILECAPS;
 	}
+
+	/* An id change resets the dumpable flag to fs.suid_dumpable:
+	 * set it again, now that we are the caller. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno(EXIT_PRIVS, "failed to make the process non-dumpable");
 
 	/* Trust, but verify: the caller's ids everywhere, no root left. */
 	if (getresuid(&ruid, &euid, &suid) < 0 || euid != ruid || suid != ruid ||
 	    getresgid(&rgid, &egid, &sgid) < 0 || egid != rgid || sgid != rgid)
 		die(EXIT_PRIVS, "privilege drop left mismatched ids");
 	capng_get_caps_process();
-	if (!capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN))
-		no_privilege(nnp_before);
 	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		bool want = cap == CAP_NET_ADMIN;
+		bool want = cap == CAP_NET_ADMIN && mode != PRIVS_NONE;
 
 		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
 		    capng_have_capability(CAPNG_INHERITABLE, cap) ||
@@ -126,6 +142,8 @@ const char *privs_mode_name(enum privs_mode mode)
 		return "file-caps";
 	case PRIVS_ROOT:
 		return "root";
+	case PRIVS_NONE:
+		return "none";
 	}
 	return "?";
 }

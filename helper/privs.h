@@ -7,18 +7,24 @@
 #define TAPGATE_PRIVS_H
 
 #include <stdbool.h>
+#include <stdnoreturn.h>
 #include <sys/types.h>
 
 enum privs_mode {
 	PRIVS_SETUID,    /* installed setuid root, run by a user */
 	PRIVS_FILECAPS,  /* installed with cap_net_admin, run by a user */
 	PRIVS_ROOT,      /* run by root: no id change, the ACL applies */
+	PRIVS_NONE,      /* no CAP_NET_ADMIN at all: only --help works */
 };
 
-/* Drop to the caller at once. Dies with EXIT_PRIVS and a hint when
- * there is no privilege to work with. @nnp_before: no_new_privs was
- * set before we started (QEMU's -sandbox on). */
-enum privs_mode privs_drop(bool nnp_before);
+/* Drop to the caller at once: afterwards we are the caller, non-
+ * dumpable, holding at most CAP_NET_ADMIN in the permitted set. Dies
+ * with EXIT_PRIVS if the transition fails. */
+enum privs_mode privs_drop(void);
+
+/* The error for PRIVS_NONE, with a hint. @nnp_before: no_new_privs
+ * was set before we started (e.g. QEMU's -sandbox on). */
+noreturn void privs_die_unprivileged(bool nnp_before);
 
 /* Raise/lower CAP_NET_ADMIN in the effective set, only around the
  * tun and netlink calls that need it. Die on failure. */

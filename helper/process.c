@@ -95,9 +95,31 @@ bool process_harden(void)
 	return nnp_before;
 }
 
-void process_close_fds(int keep)
+static void close_from_to(unsigned lo, unsigned hi)
 {
-	if (keep > 3)
-		close_range(3, (unsigned)keep - 1, 0);
-	close_range((unsigned)keep + 1, ~0U, 0);
+	if (lo > hi)
+		return;
+	if (close_range(lo, hi, 0) == 0)
+		return;
+	if (errno != ENOSYS)
+		die_errno(EXIT_PRIVS, "failed to close inherited file descriptors");
+	/* Kernels before 5.9: one by one, up to the fd limit. */
+	for (long fd = lo, max = sysconf(_SC_OPEN_MAX); fd <= (long)hi &&
+	     fd < max; fd++)
+		close((int)fd);
+}
+
+void process_close_fds(int keep1, int keep2)
+{
+	int keep[2] = { keep1 < keep2 ? keep1 : keep2,
+			keep1 < keep2 ? keep2 : keep1 };
+	int lo = 3;
+
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < lo)
+			continue; /* negative, or 0-2 */
+		close_from_to((unsigned)lo, (unsigned)keep[i] - 1);
+		lo = keep[i] + 1;
+	}
+	close_from_to((unsigned)lo, ~0U);
 }

@@ -17,8 +17,9 @@
  * already set by whoever started us (for the "no privilege" hint). */
 bool process_harden(void);
 
-/* Close every inherited fd above 2 except @keep. */
-void process_close_fds(int keep);
+/* Close every inherited fd above 2 except @keep1 and @keep2 (either
+ * may be negative). Dies if that is impossible. */
+void process_close_fds(int keep1, int keep2);
 
 /* Seconds after which SIGALRM ends a stuck helper (and with it the
  * non-persistent tap). */

@@ -65,7 +65,9 @@ denied "allow brx only: --br=brx" brx \
 denied "allow brx only: --br=br0" br0 "may not use bridge 'br0': no rule"
 
 tg_acl 'allow all\ndeny brx\n'
-granted "deny brx (an altname) does not deny br0's canonical name" brx br0
+granted "deny brx (an altname): --br=br0 by its kernel name is not affected" br0 br0
+denied "deny brx (an altname): --br=brx is denied by that rule (fail closed)" brx \
+	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): denied by /etc/qemu/bridge\.conf:2$"
 
 # Altnames may be up to 127 bytes; the ones of 16+ can never be asked for.
 tg_acl 'allow all\n'
