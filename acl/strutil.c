@@ -4,16 +4,22 @@
 #include <errno.h>
 #include <string.h>
 
+enum escape_mode {
+	ESC_TEXT,      /* str_escape() */
+	ESC_FIELD,     /* also ' ': one token of a key=value log line */
+	ESC_CONTROLS,  /* only bytes outside printable ASCII */
+};
+
 /* How many bytes the escaped form of @c takes; fills @tmp. */
-static size_t escape_one(unsigned char c, char tmp[4])
+static size_t escape_one(unsigned char c, char tmp[4], enum escape_mode mode)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	if (c == '\\') {
+	if (c == '\\' && mode != ESC_CONTROLS) {
 		tmp[0] = tmp[1] = '\\';
 		return 2;
 	}
-	if (c >= 0x20 && c < 0x7f) {
+	if (c >= 0x20 && c < 0x7f && !(c == ' ' && mode == ESC_FIELD)) {
 		tmp[0] = (char)c;
 		return 1;
 	}
@@ -24,7 +30,8 @@ static size_t escape_one(unsigned char c, char tmp[4])
 	return 4;
 }
 
-char *str_escape(char *out, size_t outsz, const char *in, size_t len)
+static char *escape(char *out, size_t outsz, const char *in, size_t len,
+		    enum escape_mode mode)
 {
 	size_t total = 0, limit, o = 0;
 	char tmp[4];
@@ -32,11 +39,11 @@ char *str_escape(char *out, size_t outsz, const char *in, size_t len)
 	if (outsz == 0)
 		return out;
 	for (size_t i = 0; i < len; i++)
-		total += escape_one((unsigned char)in[i], tmp);
+		total += escape_one((unsigned char)in[i], tmp, mode);
 	/* All of it if it fits; else as much as leaves room for "...". */
 	limit = total < outsz ? total : (outsz > 4 ? outsz - 4 : 0);
 	for (size_t i = 0; i < len; i++) {
-		size_t n = escape_one((unsigned char)in[i], tmp);
+		size_t n = escape_one((unsigned char)in[i], tmp, mode);
 
 		if (o + n > limit)
 			break;
@@ -48,6 +55,21 @@ char *str_escape(char *out, size_t outsz, const char *in, size_t len)
 			out[o++] = '.';
 	out[o] = '\0';
 	return out;
+}
+
+char *str_escape(char *out, size_t outsz, const char *in, size_t len)
+{
+	return escape(out, outsz, in, len, ESC_TEXT);
+}
+
+char *str_escape_field(char *out, size_t outsz, const char *in, size_t len)
+{
+	return escape(out, outsz, in, len, ESC_FIELD);
+}
+
+char *str_escape_controls(char *out, size_t outsz, const char *in, size_t len)
+{
+	return escape(out, outsz, in, len, ESC_CONTROLS);
 }
 
 int str_to_int(const char *s, long long min, long long max, long long *out)

@@ -14,6 +14,14 @@
  * "..." (this is display text, never a name we act on). Returns @out. */
 char *str_escape(char *out, size_t outsz, const char *in, size_t len);
 
+/* As str_escape(), and a space becomes \x20: the result is one token
+ * of a "key=value key=value" log line. */
+char *str_escape_field(char *out, size_t outsz, const char *in, size_t len);
+
+/* Only bytes outside printable ASCII become \xNN; '\\' is kept. For
+ * text whose user-supplied parts were already escaped. */
+char *str_escape_controls(char *out, size_t outsz, const char *in, size_t len);
+
 /* Strict decimal integer in [min, max]: no sign, no spaces, no
  * trailing text, no overflow. Returns 0 or -EINVAL / -ERANGE. */
 int str_to_int(const char *s, long long min, long long max, long long *out);

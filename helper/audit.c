@@ -29,16 +29,16 @@ void audit_init(uid_t caller)
 void audit_set_bridge(const char *requested, const char *canonical)
 {
 	if (requested)
-		str_escape(audit.requested, sizeof(audit.requested),
+		str_escape_field(audit.requested, sizeof(audit.requested),
 			   requested, strlen(requested));
 	if (canonical)
-		str_escape(audit.canonical, sizeof(audit.canonical),
+		str_escape_field(audit.canonical, sizeof(audit.canonical),
 			   canonical, strlen(canonical));
 }
 
 void audit_set_tap(const char *tap)
 {
-	str_escape(audit.tap, sizeof(audit.tap), tap, strlen(tap));
+	str_escape_field(audit.tap, sizeof(audit.tap), tap, strlen(tap));
 }
 
 static void user_name(char *out, size_t outsz)
@@ -47,7 +47,7 @@ static void user_name(char *out, size_t outsz)
 	char buf[4096];
 
 	if (getpwuid_r(audit.uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-		str_escape(out, outsz, res->pw_name, strlen(res->pw_name));
+		str_escape_field(out, outsz, res->pw_name, strlen(res->pw_name));
 	else
 		snprintf(out, outsz, "?");
 }
@@ -57,7 +57,8 @@ static void emit(int prio, const char *verdict, const char *reason)
 	char user[4 * 64 + 4], why[1024];
 
 	user_name(user, sizeof(user));
-	str_escape(why, sizeof(why), reason, strlen(reason));
+	/* User text in @reason was escaped when the message was made. */
+	str_escape_controls(why, sizeof(why), reason, strlen(reason));
 	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s reason=%s",
 	       verdict, (unsigned)audit.uid, user, audit.requested,
 	       audit.canonical, audit.tap, why);

@@ -355,9 +355,47 @@ static void test_str_to_int_nok_range(void **state)
 	check_int(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* ---- str_escape_field / str_escape_controls ---- */
+
+static void test_str_escape_field_ok_space(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(str_escape_field(buf, sizeof(buf), "a b", 3), "a\\x20b");
+	assert_string_equal(str_escape_field(buf, sizeof(buf), "a\\b", 3), "a\\\\b");
+	assert_string_equal(str_escape_field(buf, sizeof(buf), "x\ty", 3), "x\\x09y");
+	assert_string_equal(str_escape_field(buf, sizeof(buf), "br0", 3), "br0");
+}
+
+static void test_str_escape_controls_ok_keeps_backslash(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	/* Already-escaped text passes unchanged ... */
+	assert_string_equal(str_escape_controls(buf, sizeof(buf), "br\\x01 x", 8),
+			    "br\\x01 x");
+	/* ... raw control bytes and non-ASCII do not. */
+	assert_string_equal(str_escape_controls(buf, sizeof(buf), "a\nb\xff", 4),
+			    "a\\x0ab\\xff");
+}
+
+static void test_str_escape_controls_ok_truncates(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_string_equal(str_escape_controls(buf, sizeof(buf), "abcdefghij", 10),
+			    "abcd...");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_str_escape_field_ok_space),
+		cmocka_unit_test(test_str_escape_controls_ok_keeps_backslash),
+		cmocka_unit_test(test_str_escape_controls_ok_truncates),
 		cmocka_unit_test(test_str_escape_ok_printable),
 		cmocka_unit_test(test_str_escape_ok_backslash),
 		cmocka_unit_test(test_str_escape_ok_control_and_high),
