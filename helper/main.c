@@ -52,7 +52,8 @@ static void decide(const struct acl *acl, const struct bridge *br,
 		   const char *requested)
 {
 	struct acl_decision d;
-	char req[4 * IFNAME_SIZE], alias[4 * IFNAME_SIZE + 32] = "";
+	char req[4 * IFNAME_SIZE], name[4 * IFNAME_SIZE];
+	char alias[4 * IFNAME_SIZE + 32] = "";
 
 	acl_decide(acl, br->name, &d);
 	if (d.verdict == ACL_VERDICT_ALLOW && strcmp(requested, br->name) != 0) {
@@ -67,14 +68,16 @@ static void decide(const struct acl *acl, const struct bridge *br,
 	}
 	if (d.verdict == ACL_VERDICT_ALLOW)
 		return;
+	/* The kernel's name can hold control bytes too: escape both. */
 	str_escape(req, sizeof(req), requested, strlen(requested));
+	str_escape(name, sizeof(name), br->name, strlen(br->name));
 	if (strcmp(requested, br->name) != 0)
-		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->name);
+		snprintf(alias, sizeof(alias), " (an altname of '%s')", name);
 	if (d.verdict == ACL_VERDICT_DENY_RULE)
 		die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: denied by %s:%u",
 		    (unsigned)getuid(), req, alias, d.rule->file, d.rule->line);
 	die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: no rule in %s (or a file it includes that you can read) allows it; add 'allow %s'",
-	    (unsigned)getuid(), req, alias, TAPGATE_ACL_PATH, br->name);
+	    (unsigned)getuid(), req, alias, TAPGATE_ACL_PATH, name);
 }
 
 static noreturn void die_tun(int err, enum privs_mode mode)

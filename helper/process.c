@@ -20,14 +20,14 @@ extern char **environ;
  * first file we open would become "stderr" and receive our messages.
  * The environment is emptied for good: nothing below reads it, and
  * libnl's constructors (NLDBG, NLCB, NLSYSCONFDIR) then see nothing.
+ * tests/e2e/test_env.sh proves it with the real binary.
  */
 static void process_early(int argc, char **argv, char **envp)
 {
-	static char *empty_env[] = { NULL };
+	size_t n = 0;
 
 	(void)argc;
 	(void)argv;
-	(void)envp;
 	for (int fd = 0; fd <= 2; fd++) {
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
 			/* open() returns the lowest free fd: this one. */
@@ -35,7 +35,16 @@ static void process_early(int argc, char **argv, char **envp)
 				_exit(EXIT_PRIVS);
 		}
 	}
-	environ = empty_env;
+	/*
+	 * Empty the kernel's array itself: glibc's own initialisation runs
+	 * after .preinit_array and points environ back at it, so only
+	 * changing environ here would be undone.
+	 */
+	while (envp[n])
+		n++;
+	while (n > 0)
+		envp[--n] = NULL;
+	environ = envp;
 }
 
 __attribute__((section(".preinit_array"), used))

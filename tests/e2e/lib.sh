@@ -184,11 +184,13 @@ tg_run() {
 		shift
 	done
 	[ "${1:-}" = -- ] && shift
+	local errexit=0
+	case $- in *e*) errexit=1 ;; esac
 	set +e
 	TG_OUT=$(tg_as_user "${grp[@]}" "$TG_BIN/tgclient" "${opts[@]}" -- \
 		"$helper" "$@" 2>"$TG_ROOT/stderr")
 	TG_RC=$?
-	set -e
+	[ "$errexit" = 0 ] || set -e
 	TG_ERR=$(cat "$TG_ROOT/stderr")
 }
 

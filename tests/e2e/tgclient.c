@@ -104,11 +104,13 @@ static int run_once(char **hargv, int hargc, bool quiet)
 		perror("socketpair");
 		exit(98);
 	}
+	/* --close-early: our end is closed before the helper exists, so
+	 * its handover always finds the socket gone (no race). */
+	if (close_early)
+		close(sv[0]);
 	t0 = now_us();
 	pid = spawn(hargv, hargc, sv[1]);
 	close(sv[1]);
-	if (close_early)
-		close(sv[0]);
 	n = close_early ? 0 : recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
 	t1 = now_us();
 	if (n > 0) {
