@@ -16,10 +16,11 @@
 
 #include "ifname.h"
 
-/* The original read lines with fgets() into 4096 bytes: any line it
- * read whole (4094 bytes of text plus the newline) we accept; longer
- * lines are an error instead of being split into two rules. */
-#define ACL_MAX_LINE 4094
+/* The original read lines with fgets() into 4096 bytes: a line of up
+ * to 4095 bytes it read whole (at 4095 the next call returned only the
+ * newline, an empty line). We accept exactly those; longer lines are an
+ * error instead of being split into two rules. */
+#define ACL_MAX_LINE 4095
 /* Include nesting: the top-level file is depth 0. */
 #define ACL_MAX_DEPTH 8
 /* Files read in one load, counting repeats; bounds include fan-out. */

@@ -161,26 +161,26 @@ tg_acl '# one more\ninclude d9.conf\n' /etc/qemu/d8.conf
 tg_acl 'allow br0\n' /etc/qemu/d9.conf
 broken "includes nested 9 deep" "/etc/qemu/d8\.conf:2: includes nested deeper than 8 levels at 'd9\.conf'$"
 
-# Line length: 4094 bytes is the longest line (what the original's
+# Line length: 4095 bytes is the longest line (what the original's
 # fgets read whole); longer is an error, never split into two rules.
 reset_etc
-pad=$(printf '%*s' 4085 '')
-line4094="allow br0$pad"
-assert_eq "${#line4094}" 4094 "precondition: a 4094-byte line"
-tg_acl "# first\n$line4094\n"
-granted "a 4094-byte line" br0
-tg_acl "allow br0\n$line4094 \n"
-broken "a 4095-byte line" "/etc/qemu/bridge\.conf:2: line longer than 4094 bytes$"
+pad=$(printf '%*s' 4086 '')
+line4095="allow br0$pad"
+assert_eq "${#line4095}" 4095 "precondition: a 4095-byte line"
+tg_acl "# first\n$line4095\n"
+granted "a 4095-byte line" br0
+tg_acl "allow br0\n$line4095 \n"
+broken "a 4096-byte line" "/etc/qemu/bridge\.conf:2: line longer than 4095 bytes$"
 # The original read '#' + 4094 x as one comment, then 'allow br1' as a
 # rule of its own.
 xs=$(printf '%*s' 4094 '' | tr ' ' x)
 tg_acl "allow br0\n#${xs}allow br1\n"
-broken "an over-long comment line" "/etc/qemu/bridge\.conf:2: line longer than 4094 bytes$"
+broken "an over-long comment line" "/etc/qemu/bridge\.conf:2: line longer than 4095 bytes$"
 tg_run "$HELPER" -- --br=br1
 assert_eq "$(tg_exit)" 3 "an over-long comment line: its tail is no rule for br1"
 tg_acl 'allow br0\ninclude inc.conf\n'
-tg_acl "\n\n\n$line4094 \n" /etc/qemu/inc.conf
-broken "a 4095-byte line in an include" "/etc/qemu/inc\.conf:4: line longer than 4094 bytes$"
+tg_acl "\n\n\n$line4095 \n" /etc/qemu/inc.conf
+broken "a 4096-byte line in an include" "/etc/qemu/inc\.conf:4: line longer than 4095 bytes$"
 
 # Not regular files: must be refused at once, never read or waited on.
 reset_etc

@@ -653,7 +653,7 @@ static void test_acl_load_nok_line_too_long(void **state)
 		memcpy(text, cases[i].before, blen);
 		strcpy(text + blen, line);
 		c = (struct bad_case){ text, strlen(text), -E2BIG,
-				       cases[i].line, "line longer than 4094 bytes" };
+				       cases[i].line, "line longer than 4095 bytes" };
 		check_bad(&c, 1);
 		free(text);
 		free(line);
