@@ -160,7 +160,7 @@ int main(int argc, char *argv[])
 	privs_raise();
 	tap_create(tunfd, args.use_vnet, getuid(), tap);
 	audit_set_tap(tap);
-	tap_attach(sk, tap, &br);
+	tap_attach(sk, tunfd, tap, &br);
 	privs_lower();
 	nl_socket_free(sk);
 

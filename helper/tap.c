@@ -79,54 +79,46 @@ static struct rtnl_link *new_change(const char *name)
 	return chg;
 }
 
-void tap_attach(struct nl_sock *sk, const char *name, const struct bridge *br)
+void tap_attach(struct nl_sock *sk, int tunfd, const char *name,
+		const struct bridge *br)
 {
-	struct rtnl_link *tap = NULL, *chg;
+	struct rtnl_link *tap, *chg;
 	struct nl_addr *mac;
-	unsigned char bytes[6];
+	struct ifreq ifr;
 	int rc;
 
-	rc = rtnl_link_get_kernel(sk, 0, name, &tap);
-	if (rc < 0)
-		die(EXIT_TAP, "failed to look up new interface `%s': %s", name,
-		    nl_geterror(rc));
-	mac = rtnl_link_get_addr(tap);
-	if (!mac || nl_addr_get_len(mac) != sizeof(bytes))
-		die(EXIT_TAP, "failed to get hardware address of `%s'", name);
+	/* The kernel's random MAC, from the tun fd itself, and the tap's
+	 * index: two ioctls instead of a netlink dump of the tap. */
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name) + 1);
+	if (ioctl(tunfd, SIOCGIFHWADDR, &ifr) < 0)
+		die_errno(EXIT_TAP, "failed to get hardware address of `%s'", name);
 	/* Keep the kernel's random bytes; 0xfe first so the bridge, which
 	 * takes the lowest port MAC, never changes address for a VM. */
-	memcpy(bytes, nl_addr_get_binary_addr(mac), sizeof(bytes));
-	bytes[0] = 0xfe;
-	mac = nl_addr_build(AF_LLC, bytes, sizeof(bytes));
-	if (!mac)
+	ifr.ifr_hwaddr.sa_data[0] = (char)0xfe;
+	mac = nl_addr_build(AF_LLC, ifr.ifr_hwaddr.sa_data, 6);
+	if (ioctl(nl_socket_get_fd(sk), SIOCGIFINDEX, &ifr) < 0)
+		die_errno(EXIT_TAP, "failed to get the index of `%s'", name);
+	tap = rtnl_link_alloc();
+	if (!tap || !mac)
 		die(EXIT_TAP, "failed to configure `%s': out of memory", name);
+	rtnl_link_set_ifindex(tap, ifr.ifr_ifindex);
 
-	/* 1. MTU of the bridge (or the bridge's own MTU could drop). */
+	/* 1. One request by index: MTU of the bridge (or the bridge's own
+	 *    MTU could drop), the MAC, then the master. The kernel applies
+	 *    them in that order (do_setlink). */
 	chg = new_change(name);
 	rtnl_link_set_mtu(chg, br->mtu);
-	rc = apply(sk, tap, chg);
-	if (rc < 0)
-		die(EXIT_TAP, "failed to set mtu of `%s' to %u (that of bridge `%s'): %s",
-		    name, br->mtu, br->name, nl_geterror(rc));
-
-	/* 2. The MAC with 0xfe first. */
-	chg = new_change(name);
 	rtnl_link_set_addr(chg, mac);
 	nl_addr_put(mac);
-	rc = apply(sk, tap, chg);
-	if (rc < 0)
-		die(EXIT_TAP, "failed to set hardware address of `%s': %s",
-		    name, nl_geterror(rc));
-
-	/* 3. Enslave, by the bridge's ifindex. */
-	chg = new_change(name);
 	rtnl_link_set_master(chg, br->ifindex);
 	rc = apply(sk, tap, chg);
 	if (rc < 0)
-		die(EXIT_TAP, "failed to add interface `%s' to bridge `%s': %s",
-		    name, br->name, nl_geterror(rc));
+		die(EXIT_TAP, "failed to add interface `%s' to bridge `%s' (setting mtu %u, hardware address and master): %s",
+		    name, br->name, br->mtu, nl_geterror(rc));
 
-	/* 4. Up. The bridge itself need not be up. */
+	/* 2. Up, separately: the kernel would apply flags before the
+	 *    master. The bridge itself need not be up. */
 	chg = new_change(name);
 	rtnl_link_set_flags(chg, IFF_UP);
 	rc = apply(sk, tap, chg);

@@ -24,8 +24,10 @@ int tap_open_dev(void);
 bool tap_create(int tunfd, bool use_vnet, uid_t owner,
 		char name[IFNAME_SIZE]);
 
-/* MTU := bridge MTU, first MAC byte 0xfe, enslave, up; all by
- * ifindex over netlink. Needs CAP_NET_ADMIN effective. */
-void tap_attach(struct nl_sock *sk, const char *tap, const struct bridge *br);
+/* MTU := bridge MTU, first MAC byte 0xfe, enslave (one netlink
+ * request), then up (a second); by ifindex. Needs CAP_NET_ADMIN
+ * effective. */
+void tap_attach(struct nl_sock *sk, int tunfd, const char *tap,
+		const struct bridge *br);
 
 #endif

@@ -33,7 +33,7 @@ mkdir -p "$TG_ROOT/nlfifo" "$TG_ROOT/nlhuge" "$TG_ROOT/fakelib" "$TG_ROOT/nolib"
 mkfifo -m 0666 "$TG_ROOT/nlfifo/classid"
 truncate -s 4G "$TG_ROOT/nlhuge/classid"          # sparse, all NUL bytes
 chmod 0644 "$TG_ROOT/nlhuge/classid"
-for lib in libnl-3.so.200 libnl-route-3.so.200 libcap-ng.so.0; do
+for lib in libc.so.6 libnl-3.so.200 libnl-route-3.so.200 libcap-ng.so.0; do
 	printf 'not an ELF file\n' > "$TG_ROOT/fakelib/$lib"   # loading it is fatal
 done
 chmod -R a+rX "$TG_ROOT/nlfifo" "$TG_ROOT/nlhuge" "$TG_ROOT/fakelib"
@@ -232,5 +232,5 @@ else
 fi
 run_env root "$TG_BIN/tapgate-plain" br0 LD_LIBRARY_PATH="$TG_ROOT/fakelib"
 assert_match "$TG_ERR" 'error while loading shared libraries' \
-	"control: root run, LD_LIBRARY_PATH is honoured (fake libnl is fatal)"
+	"control: root run, LD_LIBRARY_PATH is honoured (a fake libc is fatal)"
 assert_no_taps "controls: no tap left"

@@ -28,6 +28,12 @@ check "stack protector" bash -c 'nm -D "$1" | grep -q __stack_chk_fail' _ "$bin"
 check "_FORTIFY_SOURCE" bash -c 'nm -D "$1" | grep -q "_chk@"' _ "$bin"
 check ".preinit_array present (environment cleared before constructors)" grep -q PREINIT_ARRAY <<<"$sec"
 check "ACL path compiled in" bash -c 'strings "$1" | grep -qx /etc/qemu/bridge.conf' _ "$bin"
-check "no getenv/secure_getenv in tapgate's own code" bash -c '! nm -D "$1" | grep -Eq " U (secure_)?getenv"' _ "$bin"
+objs=$(find "$TG_BUILD/helper" "$TG_BUILD/acl" -name '*.o' | sort)
+check "tapgate's own objects exist" test -n "$objs"
+check "no getenv/secure_getenv in tapgate's own code" bash -c '! nm $1 | grep -Eq " U (secure_)?getenv"' _ "$objs"
+# Static libnl/libcap-ng (TAPGATE_STATIC_DEPS, the default): libc only.
+if grep -q 'TAPGATE_STATIC_DEPS:BOOL=ON' "$TG_BUILD/CMakeCache.txt"; then
+	check "statically linked deps: only libc and the loader are NEEDED" bash -c '[ "$(grep NEEDED <<<"$1" | grep -Evc "\[(libc.so.6|ld-linux-x86-64.so.2)\]")" = 0 ]' _ "$dyn"
+fi
 echo "# $count assertions, $fails failed"
 [ "$fails" = 0 ]

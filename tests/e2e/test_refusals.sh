@@ -190,7 +190,7 @@ ip link add bbig type bridge
 ip link set bbig mtu 65535
 tg_acl 'allow bbig\n'
 tg_run "$TG_BIN/tapgate" -- --br=bbig
-refused "bridge mtu a tap cannot take" 6 "^failed to set mtu of \`tap[0-9]+' to 65535 \(that of bridge \`bbig'\)"
+refused "bridge mtu a tap cannot take" 6 "^failed to add interface \`tap[0-9]+' to bridge \`bbig' \(setting mtu 65535, hardware address and master\)"
 assert_eq "$(ip -o link show master bbig)" "" "bridge mtu a tap cannot take: bbig has no port"
 
 tg_acl 'allow br0\n'
