@@ -51,26 +51,18 @@ __attribute__((section(".preinit_array"), used))
 static void (*const process_early_hook)(int, char **, char **) = process_early;
 
 /* Inside a user namespace the ids and capabilities we see are not the
- * host's; refuse rather than reason about them. The initial namespace
- * maps the full 32-bit range onto itself. */
+ * host's; refuse rather than reason about them. The kernel gives the
+ * initial user namespace a fixed inode number (PROC_USER_INIT_INO):
+ * one stat() tells, also for a namespace that maps every id. */
+#define PROC_USER_INIT_INO 0xEFFFFFFDUL
+
 static void refuse_user_namespace(void)
 {
-	unsigned long inner, outer, count;
-	char buf[128];
-	ssize_t n;
-	int fd;
+	struct stat st;
 
-	fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		die_errno(EXIT_PRIVS, "cannot check the user namespace: failed to open /proc/self/uid_map (is /proc mounted?)");
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		die(EXIT_PRIVS, "cannot check the user namespace: /proc/self/uid_map is unreadable");
-	buf[n] = '\0';
-	if (sscanf(buf, "%lu %lu %lu", &inner, &outer, &count) != 3 ||
-	    inner != 0 || outer != 0 || count != 4294967295UL ||
-	    strchr(buf, '\n') != buf + n - 1)
+	if (stat("/proc/self/ns/user", &st) < 0)
+		die_errno(EXIT_PRIVS, "cannot check the user namespace: failed to stat /proc/self/ns/user (is /proc mounted?)");
+	if ((unsigned long)st.st_ino != PROC_USER_INIT_INO)
 		die(EXIT_PRIVS, "tapgate refuses to run inside a user namespace: its ids and capabilities are not the host's (run it from the initial namespace)");
 }
 

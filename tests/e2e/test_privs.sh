@@ -59,8 +59,6 @@ TG_OUT=$(tg_as_user unshare --user "$TG_BIN/tgclient" -- "$TG_BIN/tapgate" --br=
 set -e
 TG_ERR=$(cat "$TG_ROOT/stderr")
 assert_eq "$(tg_exit)" 5 "user in a user namespace (unmapped): exit 5"
-# An unmapped namespace has an empty uid_map; the refusal then reads
-# "cannot check the user namespace: ... unreadable" (still exit 5).
 assert_match "$TG_ERR" "user namespace" "user in an unmapped user namespace: 'user namespace' in the message"
 
 set +e
@@ -69,6 +67,27 @@ set -e
 TG_ERR=$(cat "$TG_ROOT/stderr")
 assert_eq "$(tg_exit)" 5 "root in a user namespace: exit 5"
 assert_match "$TG_ERR" "^$USERNS" "root in a user namespace: 'user namespace' message"
+
+# A namespace that maps every id onto itself looks like the initial one
+# by its uid_map; it is still refused (identified by its inode).
+unshare --user sleep 60 &
+nspid=$!
+for _ in $(seq 50); do
+	[ "$(readlink /proc/$nspid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+	sleep 0.02
+done
+echo "0 0 4294967295" > /proc/$nspid/uid_map
+echo "0 0 4294967295" > /proc/$nspid/gid_map
+assert_match "$(nsenter --user --target "$nspid" cat /proc/self/uid_map)" \
+	'^ +0 +0 +4294967295$' "precondition: the namespace maps every uid"
+set +e
+TG_OUT=$(nsenter --user --target "$nspid" \
+	"$TG_BIN/tgclient" -- "$TG_BIN/tapgate" --br=br0 2>"$TG_ROOT/stderr")
+set -e
+kill "$nspid"
+TG_ERR=$(cat "$TG_ROOT/stderr")
+assert_eq "$(tg_exit)" 5 "root in a fully mapped user namespace: exit 5"
+assert_match "$TG_ERR" "^$USERNS" "root in a fully mapped user namespace: 'user namespace' message"
 assert_no_taps "user namespaces: no tap"
 
 # --- root mode: the ACL applies to root too --------------------------------
