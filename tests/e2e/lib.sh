@@ -169,13 +169,14 @@ tg_as_user() {
 		--inh-caps=-all -- "$@"
 }
 
-# tg_run [--groups=..] HELPER [TGCLIENT-OPTS...] -- [HELPER-ARGS...]
-# Runs the helper through tgclient as the user. Sets TG_RC (tgclient's
-# status), TG_OUT (stdout) and TG_ERR (stderr).
+# tg_run [--groups=..|--root] HELPER [TGCLIENT-OPTS...] -- [HELPER-ARGS...]
+# Runs the helper through tgclient as the user (as root with --root).
+# Sets TG_RC (tgclient's status), TG_OUT (stdout) and TG_ERR (stderr).
 tg_run() {
-	local grp=() helper opts=()
+	local grp=() helper opts=() as=(tg_as_user)
 	case "${1:-}" in
 	--groups=*) grp=("$1"); shift ;;
+	--root) as=(); shift ;;
 	esac
 	helper=$1
 	shift
@@ -187,11 +188,16 @@ tg_run() {
 	local errexit=0
 	case $- in *e*) errexit=1 ;; esac
 	set +e
-	TG_OUT=$(tg_as_user "${grp[@]}" "$TG_BIN/tgclient" "${opts[@]}" -- \
+	TG_OUT=$("${as[@]}" "${grp[@]}" "$TG_BIN/tgclient" "${opts[@]}" -- \
 		"$helper" "$@" 2>"$TG_ROOT/stderr")
 	TG_RC=$?
 	[ "$errexit" = 0 ] || set -e
 	TG_ERR=$(cat "$TG_ROOT/stderr")
+}
+
+# kv KEY: the values of KEY= lines in $TG_OUT (tgclient's output).
+kv() {
+	sed -n "s/^$1=//p" <<<"$TG_OUT"
 }
 
 # The helper's own exit code from tgclient's output ("exit=N").

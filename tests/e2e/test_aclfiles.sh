@@ -12,9 +12,6 @@ PARSE_RE="^failed to parse default acl file \`/etc/qemu/bridge\.conf': "
 
 # --- local helpers (candidates for lib.sh) ------------------------------
 
-kv() {
-	sed -n "s/^$1=//p" <<<"$TG_OUT"
-}
 
 # An empty /etc/qemu (inside the sandbox's /etc overlay).
 reset_etc() {

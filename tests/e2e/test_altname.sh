@@ -6,9 +6,6 @@ tg_sandbox "$@"
 
 command -v jq >/dev/null || tg_die "missing tool: jq (used to read ip -j output)"
 
-kv() {
-	sed -n "s/^$1=//p" <<<"$TG_OUT"
-}
 
 # denied LABEL REQUESTED REGEX: exit 2, message matches, no tap.
 denied() {

@@ -13,27 +13,7 @@ HOLD='ip -d -o link show "$TAP"; ip -d -j link show "$TAP"'
 
 # --- local helpers (candidates for lib.sh) ------------------------------
 
-# kv KEY: the values of KEY= lines in $TG_OUT (tgclient's output).
-kv() {
-	sed -n "s/^$1=//p" <<<"$TG_OUT"
-}
 
-# tg_run_root: tg_run, but tgclient runs as root (no tg_as_user).
-tg_run_root() {
-	local helper opts=()
-	helper=$1
-	shift
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	[ "${1:-}" = -- ] && shift
-	set +e
-	TG_OUT=$("$TG_BIN/tgclient" "${opts[@]}" -- "$helper" "$@" 2>"$TG_ROOT/stderr")
-	TG_RC=$?
-	set -e
-	TG_ERR=$(cat "$TG_ROOT/stderr")
-}
 
 # check_grant LABEL BRIDGE MTU VNET(0|1) OWNER: the run in $TG_OUT was
 # a grant made with --hold="$HOLD", and the tap had this state.
@@ -122,12 +102,12 @@ tg_tun_mode 0600
 # --- run by root ----------------------------------------------------------
 
 # The owner shows as "root": ip prints names it can resolve.
-tg_run_root "$TG_BIN/tapgate" --hold="$HOLD" -- --use-vnet --br=br0
+tg_run --root "$TG_BIN/tapgate" --hold="$HOLD" -- --use-vnet --br=br0
 check_grant "root, setuid binary" br0 1400 1 root
-tg_run_root "$TG_BIN/tapgate-plain" --hold="$HOLD" -- --br=br0
+tg_run --root "$TG_BIN/tapgate-plain" --hold="$HOLD" -- --br=br0
 check_grant "root, plain binary" br0 1400 0 root
 
-tg_run_root "$TG_BIN/tapgate-plain" -- --use-vnet --br=br1
+tg_run --root "$TG_BIN/tapgate-plain" -- --use-vnet --br=br1
 assert_eq "$TG_RC" 102 "root: a bridge the ACL does not allow is refused"
 assert_eq "$(tg_exit)" 2 "root: exit 2"
 assert_match "$TG_ERR" "^access denied by acl file: uid 0 may not use bridge 'br1'" "root: denial names uid 0 and br1"
@@ -135,7 +115,7 @@ assert_eq "$(kv nfds)" 0 "root: no fd passed on a denial"
 assert_no_taps "root: no tap left after the denial"
 
 tg_acl 'allow all\ndeny br0\n'
-tg_run_root "$TG_BIN/tapgate" -- --br=br0
+tg_run --root "$TG_BIN/tapgate" -- --br=br0
 assert_eq "$(tg_exit)" 2 "root: an explicit deny applies to root"
 assert_match "$TG_ERR" 'denied by /etc/qemu/bridge.conf:2$' "root: denial names the deny rule"
 assert_no_taps "root: no tap left after the explicit deny"

@@ -8,9 +8,6 @@ USAGE_RE='^Usage: tapgate \[--use-vnet\] --br=bridge --fd=unixfd$'
 
 # --- local helpers (candidates for lib.sh) ------------------------------
 
-kv() {
-	sed -n "s/^$1=//p" <<<"$TG_OUT"
-}
 
 # tg_direct CMD...: run CMD as the user without tgclient; sets TG_RC,
 # TG_OUT, TG_ERR.
