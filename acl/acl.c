@@ -188,7 +188,7 @@ static int parse_rule(struct acl *acl, enum acl_action action,
 {
 	struct acl_rule r = { .action = action, .file = file, .line = lineno };
 	enum ifname_status st;
-	char shown[64];
+	char why[256];
 
 	for (size_t i = 0; i < arglen; i++)
 		if (is_ws(arg[i]))
@@ -200,19 +200,10 @@ static int parse_rule(struct acl *acl, enum acl_action action,
 		return add_rule(acl, &r);
 	}
 	st = ifname_check(arg, arglen);
-	if (st == IFNAME_TOO_LONG) {
-		str_escape(shown, sizeof(shown), arg, arglen);
-		/* The original's wording, then why and what to do. */
-		return fail(err, -ENAMETOOLONG, file, lineno,
-			    "name `%s' too long: %zu (interface names have at most %d bytes)",
-			    shown, arglen, IFNAME_SIZE - 1);
-	}
-	if (st != IFNAME_OK) {
-		str_escape(shown, sizeof(shown), arg, arglen);
-		return fail(err, -EINVAL, file, lineno,
-			    "invalid bridge name '%s': %s", shown,
-			    ifname_strerror(st));
-	}
+	if (st != IFNAME_OK)
+		return fail(err, st == IFNAME_TOO_LONG ? -ENAMETOOLONG : -EINVAL,
+			    file, lineno, "%s",
+			    ifname_describe(why, sizeof(why), arg, arglen, st));
 	memcpy(r.name, arg, arglen);
 	r.name[arglen] = '\0';
 	return add_rule(acl, &r);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ifname.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "strutil.h"
 
 static int is_kernel_space(unsigned char c)
 {
@@ -26,6 +29,22 @@ enum ifname_status ifname_check(const char *name, size_t len)
 			return IFNAME_BAD_CHAR;
 	}
 	return IFNAME_OK;
+}
+
+char *ifname_describe(char *out, size_t outsz, const char *name, size_t len,
+		      enum ifname_status st)
+{
+	char shown[80];
+
+	str_escape(shown, sizeof(shown), name, len);
+	if (st == IFNAME_TOO_LONG)
+		/* CVE-2019-13164: the original's wording, then why. */
+		snprintf(out, outsz, "name `%s' too long: %zu (interface names have at most %d bytes)",
+			 shown, len, IFNAME_SIZE - 1);
+	else
+		snprintf(out, outsz, "invalid bridge name '%s': %s", shown,
+			 ifname_strerror(st));
+	return out;
 }
 
 const char *ifname_strerror(enum ifname_status st)

@@ -28,4 +28,10 @@ enum ifname_status ifname_check(const char *name, size_t len);
 /* Why a name was refused, as a short phrase. */
 const char *ifname_strerror(enum ifname_status st);
 
+/* The refusal of @name (@len bytes, status @st != IFNAME_OK) as a full
+ * message into @out: for a long name the original's words, "name `X'
+ * too long: N", then why; the name shown escaped. Returns @out. */
+char *ifname_describe(char *out, size_t outsz, const char *name, size_t len,
+		      enum ifname_status st);
+
 #endif

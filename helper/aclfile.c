@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE
 #include "aclfile.h"
+#include "strutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,17 +23,20 @@ static int refuse(struct acl_error *err, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int aclfile_read(void *ctx, const char *path, struct acl_source *src,
+int aclfile_read(void *ctx, const char *raw_path, struct acl_source *src,
 		 struct acl_error *err)
 {
+	char path[1024];
 	struct stat st;
 	char *data;
 	size_t len = 0;
 	int fd, rc;
 
 	(void)ctx;
+	/* Messages show the path escaped; open() gets it as it is. */
+	str_escape(path, sizeof(path), raw_path, strlen(raw_path));
 	/* O_NONBLOCK: a FIFO must not hang us before fstat() refuses it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	fd = open(raw_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		rc = -errno;
 		if (rc == -ENOENT || rc == -EACCES)

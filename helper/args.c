@@ -40,10 +40,16 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 			a->bridge = arg + 5;
 		} else if (has_prefix(arg, "--fd=")) {
 			fd = arg + 5;
-		} else if (strcmp(arg, "--help") == 0) {
-			return ARGS_HELP;
-		} else if (strcmp(arg, "--version") == 0) {
-			return ARGS_VERSION;
+		} else if (strcmp(arg, "--help") == 0 ||
+			   strcmp(arg, "--version") == 0) {
+			/* Only alone: exit 0 with other arguments would let a
+			 * client (QEMU) take "no fd" for a grant. */
+			if (argc != 2) {
+				snprintf(msg, msgsz, "%s takes no other arguments",
+					 arg);
+				return ARGS_USAGE;
+			}
+			return arg[2] == 'h' ? ARGS_HELP : ARGS_VERSION;
 		} else {
 			str_escape(shown, sizeof(shown), arg, strlen(arg));
 			snprintf(msg, msgsz, "unknown argument '%s'", shown);
@@ -56,18 +62,10 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 		return ARGS_USAGE;
 	}
 
+	/* CVE-2019-13164: refuse, never truncate. */
 	st = ifname_check(a->bridge, strlen(a->bridge));
-	str_escape(shown, sizeof(shown), a->bridge, strlen(a->bridge));
-	if (st == IFNAME_TOO_LONG) {
-		/* CVE-2019-13164: refuse, never truncate. */
-		snprintf(msg, msgsz,
-			 "name `%s' too long: %zu (interface names have at most %d bytes)",
-			 shown, strlen(a->bridge), IFNAME_SIZE - 1);
-		return ARGS_USAGE;
-	}
 	if (st != IFNAME_OK) {
-		snprintf(msg, msgsz, "invalid bridge name '%s': %s", shown,
-			 ifname_strerror(st));
+		ifname_describe(msg, msgsz, a->bridge, strlen(a->bridge), st);
 		return ARGS_USAGE;
 	}
 

@@ -3,7 +3,7 @@
  * args.h - the original helper's command line, exactly.
  *
  *   tapgate [--use-vnet] --br=BRIDGE --fd=N     (any order, last wins)
- *   tapgate --help | --version
+ *   tapgate --help | --version               (alone: exit 0 means a tap)
  *
  * getopt_long() is not used on purpose: it would accept abbreviations
  * (--b=br0), the separate-argument form (--br br0) and permutation,

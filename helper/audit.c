@@ -12,6 +12,7 @@
 
 static struct {
 	uid_t uid;
+	char user[4 * 64 + 4];
 	char requested[4 * 64 + 4];
 	char canonical[4 * IFNAME_SIZE + 4];
 	char tap[4 * IFNAME_SIZE + 4];
@@ -23,6 +24,7 @@ void audit_init(uid_t caller)
 	snprintf(audit.requested, sizeof(audit.requested), "-");
 	snprintf(audit.canonical, sizeof(audit.canonical), "-");
 	snprintf(audit.tap, sizeof(audit.tap), "-");
+	snprintf(audit.user, sizeof(audit.user), "?");
 	openlog("tapgate", LOG_PID, LOG_AUTHPRIV);
 }
 
@@ -41,26 +43,24 @@ void audit_set_tap(const char *tap)
 	str_escape_field(audit.tap, sizeof(audit.tap), tap, strlen(tap));
 }
 
-static void user_name(char *out, size_t outsz)
+void audit_set_user(void)
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
 
 	if (getpwuid_r(audit.uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-		str_escape_field(out, outsz, res->pw_name, strlen(res->pw_name));
-	else
-		snprintf(out, outsz, "?");
+		str_escape_field(audit.user, sizeof(audit.user), res->pw_name,
+				 strlen(res->pw_name));
 }
 
 static void emit(int prio, const char *verdict, const char *reason)
 {
-	char user[4 * 64 + 4], why[1024];
+	char why[1024];
 
-	user_name(user, sizeof(user));
 	/* User text in @reason was escaped when the message was made. */
 	str_escape_controls(why, sizeof(why), reason, strlen(reason));
 	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s reason=%s",
-	       verdict, (unsigned)audit.uid, user, audit.requested,
+	       verdict, (unsigned)audit.uid, audit.user, audit.requested,
 	       audit.canonical, audit.tap, why);
 }
 

@@ -11,6 +11,10 @@
 #include <sys/types.h>
 
 void audit_init(uid_t caller);
+/* Look up the caller's name, once: call only after the privilege drop,
+ * so name-service modules never run privileged. Until then lines say
+ * user=?. */
+void audit_set_user(void);
 /* Record what is known so far; NULL leaves a field unset. */
 void audit_set_bridge(const char *requested, const char *canonical);
 void audit_set_tap(const char *tap);

@@ -6,28 +6,8 @@
 #include <netlink/route/link.h>
 #include <string.h>
 
-#include "netlink.h"
 #include "strutil.h"
 #include "tapgate.h"
-
-struct nl_sock *netlink_open(void)
-{
-	struct nl_sock *sk;
-	struct nl_cb *cb;
-	int rc;
-
-	/* An explicit default callback set: never a debug/verbose one. */
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	sk = cb ? nl_socket_alloc_cb(cb) : NULL;
-	nl_cb_put(cb);
-	if (!sk)
-		die(EXIT_TAP, "failed to allocate a netlink socket: out of memory");
-	rc = nl_connect(sk, NETLINK_ROUTE);
-	if (rc < 0)
-		die(EXIT_TAP, "failed to open a netlink socket: %s",
-		    nl_geterror(rc));
-	return sk;
-}
 
 void bridge_resolve(struct nl_sock *sk, const char *requested,
 		    struct bridge *br)
@@ -50,8 +30,8 @@ void bridge_resolve(struct nl_sock *sk, const char *requested,
 	if (!kind || strcmp(kind, "bridge") != 0) {
 		char kshown[64];
 
-		str_escape(kshown, sizeof(kshown), kind ? kind : "none",
-			   strlen(kind ? kind : "none"));
+		kind = kind ? kind : "none";
+		str_escape(kshown, sizeof(kshown), kind, strlen(kind));
 		rtnl_link_put(link);
 		die(EXIT_BRIDGE, "'%s' is not a bridge (its kind is %s): tapgate attaches taps to Linux bridges only",
 		    shown, kshown);
@@ -64,6 +44,8 @@ void bridge_resolve(struct nl_sock *sk, const char *requested,
 		    shown);
 	}
 	memcpy(br->name, name, strlen(name) + 1);
+	/* The kernel allows control bytes in names: escape once, here. */
+	str_escape(br->shown, sizeof(br->shown), name, strlen(name));
 	br->ifindex = rtnl_link_get_ifindex(link);
 	br->mtu = rtnl_link_get_mtu(link);
 	rtnl_link_put(link);

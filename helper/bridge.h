@@ -18,6 +18,7 @@ struct bridge {
 	int ifindex;
 	unsigned mtu;
 	char name[IFNAME_SIZE];   /* canonical */
+	char shown[4 * IFNAME_SIZE]; /* the same, escaped for messages */
 };
 
 /* Dies with EXIT_BRIDGE if @requested does not exist or is not a

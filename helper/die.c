@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "privs.h"
 
 __attribute__((format(printf, 3, 0)))
 static noreturn void vdie(int code, int err, const char *fmt, va_list ap)
@@ -23,6 +24,9 @@ static noreturn void vdie(int code, int err, const char *fmt, va_list ap)
 	/* Messages start with the original helper's phrase, unprefixed,
 	 * so what users search for still matches (tapgate(8)). */
 	dprintf(STDERR_FILENO, "%s\n", msg);
+	/* A failure between privs_raise() and privs_lower() must not log
+	 * with the capability effective. */
+	privs_lower_quiet();
 	audit_refusal(msg);
 	exit(code);
 }

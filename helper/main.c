@@ -34,14 +34,16 @@
 static void load_acl(struct acl *acl)
 {
 	struct acl_error err;
-	char where[ACL_MAX_PATH + 32];
+	char where[1024 + 32], file[1024];
 
 	if (acl_load(acl, TAPGATE_ACL_PATH, aclfile_read, NULL, &err) == 0)
 		return;
+	/* Paths come from root's files, but are shown escaped all the same. */
+	str_escape(file, sizeof(file), err.file, strlen(err.file));
 	if (err.line)
-		snprintf(where, sizeof(where), "%s:%u: ", err.file, err.line);
+		snprintf(where, sizeof(where), "%s:%u: ", file, err.line);
 	else if (err.file[0] && strcmp(err.file, TAPGATE_ACL_PATH) != 0)
-		snprintf(where, sizeof(where), "%s: ", err.file);
+		snprintf(where, sizeof(where), "%s: ", file);
 	else
 		where[0] = '\0';
 	die(EXIT_ACL, "failed to parse default acl file `%s': %s%s",
@@ -52,8 +54,8 @@ static void decide(const struct acl *acl, const struct bridge *br,
 		   const char *requested)
 {
 	struct acl_decision d;
-	char req[4 * IFNAME_SIZE], name[4 * IFNAME_SIZE];
-	char alias[4 * IFNAME_SIZE + 32] = "";
+	char req[4 * IFNAME_SIZE], alias[4 * IFNAME_SIZE + 32] = "";
+	char file[512];
 
 	acl_decide(acl, br->name, &d);
 	if (d.verdict == ACL_VERDICT_ALLOW && strcmp(requested, br->name) != 0) {
@@ -68,16 +70,16 @@ static void decide(const struct acl *acl, const struct bridge *br,
 	}
 	if (d.verdict == ACL_VERDICT_ALLOW)
 		return;
-	/* The kernel's name can hold control bytes too: escape both. */
 	str_escape(req, sizeof(req), requested, strlen(requested));
-	str_escape(name, sizeof(name), br->name, strlen(br->name));
 	if (strcmp(requested, br->name) != 0)
-		snprintf(alias, sizeof(alias), " (an altname of '%s')", name);
+		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->shown);
 	if (d.verdict == ACL_VERDICT_DENY_RULE)
 		die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: denied by %s:%u",
-		    (unsigned)getuid(), req, alias, d.rule->file, d.rule->line);
+		    (unsigned)getuid(), req, alias,
+		    str_escape(file, sizeof(file), d.rule->file, strlen(d.rule->file)),
+		    d.rule->line);
 	die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: no rule in %s (or a file it includes that you can read) allows it; add 'allow %s'",
-	    (unsigned)getuid(), req, alias, TAPGATE_ACL_PATH, name);
+	    (unsigned)getuid(), req, alias, TAPGATE_ACL_PATH, br->shown);
 }
 
 static noreturn void die_tun(int err, enum privs_mode mode)
@@ -111,8 +113,10 @@ int main(int argc, char *argv[])
 	 *    It creates nothing; errors are reported at step 9. */
 	tunfd = tap_open_dev();
 
-	/* 3. Become the caller, keeping only CAP_NET_ADMIN, permitted. */
+	/* 3. Become the caller, keeping only CAP_NET_ADMIN, permitted;
+	 *    only now may name-service modules run for the log line. */
 	mode = privs_drop();
+	audit_set_user();
 
 	/* 4. Parse the command line (pure: names validated once here). */
 	switch (args_parse(argc, argv, &args, msg, sizeof(msg))) {

@@ -81,7 +81,8 @@ enum privs_mode privs_drop(void)
 			die(EXIT_PRIVS, "tapgate is setuid to uid %u, not root: unsupported installation",
 			    (unsigned)euid);
 		drop_setgid();
-		capng_get_caps_process();
+		if (capng_get_caps_process() < 0)
+			die(EXIT_PRIVS, "failed to read our capabilities");
 		mode = capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) ?
 		       PRIVS_FILECAPS : PRIVS_NONE;
 		/* Without CAP_SETPCAP the bounding set stays; we never exec
@@ -103,7 +104,8 @@ enum privs_mode privs_drop(void)
 	if (getresuid(&ruid, &euid, &suid) < 0 || euid != ruid || suid != ruid ||
 	    getresgid(&rgid, &egid, &sgid) < 0 || egid != rgid || sgid != rgid)
 		die(EXIT_PRIVS, "privilege drop left mismatched ids");
-	capng_get_caps_process();
+	if (capng_get_caps_process() < 0)
+		die(EXIT_PRIVS, "failed to read our capabilities after the drop");
 	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
 		bool want = cap == CAP_NET_ADMIN && mode != PRIVS_NONE;
 
@@ -133,17 +135,8 @@ void privs_lower(void)
 	set_effective(CAPNG_DROP);
 }
 
-const char *privs_mode_name(enum privs_mode mode)
+void privs_lower_quiet(void)
 {
-	switch (mode) {
-	case PRIVS_SETUID:
-		return "setuid";
-	case PRIVS_FILECAPS:
-		return "file-caps";
-	case PRIVS_ROOT:
-		return "root";
-	case PRIVS_NONE:
-		return "none";
-	}
-	return "?";
+	if (capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, CAP_NET_ADMIN) == 0)
+		capng_apply(CAPNG_SELECT_CAPS);
 }

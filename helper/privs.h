@@ -31,6 +31,7 @@ noreturn void privs_die_unprivileged(bool nnp_before);
 void privs_raise(void);
 void privs_lower(void);
 
-const char *privs_mode_name(enum privs_mode mode);
+/* privs_lower() for the failure path (die()): never dies itself. */
+void privs_lower_quiet(void);
 
 #endif

@@ -37,7 +37,7 @@ int tap_open_dev(void)
 	return fd;
 }
 
-bool tap_create(int tunfd, bool use_vnet, uid_t owner, char name[IFNAME_SIZE])
+void tap_create(int tunfd, bool use_vnet, uid_t owner, char name[IFNAME_SIZE])
 {
 	unsigned int features = 0;
 	struct ifreq ifr;
@@ -57,7 +57,6 @@ bool tap_create(int tunfd, bool use_vnet, uid_t owner, char name[IFNAME_SIZE])
 	memcpy(name, ifr.ifr_name, IFNAME_SIZE);
 	if (ioctl(tunfd, TUNSETOWNER, (unsigned long)owner) < 0)
 		die_errno(EXIT_TAP, "failed to set the owner of `%s'", name);
-	return vnet;
 }
 
 /* One RTM_NEWLINK on the tap's ifindex; the change object is freed. */
@@ -115,7 +114,7 @@ void tap_attach(struct nl_sock *sk, int tunfd, const char *name,
 	rc = apply(sk, tap, chg);
 	if (rc < 0)
 		die(EXIT_TAP, "failed to add interface `%s' to bridge `%s' (setting mtu %u, hardware address and master): %s",
-		    name, br->name, br->mtu, nl_geterror(rc));
+		    name, br->shown, br->mtu, nl_geterror(rc));
 
 	/* 2. Up, separately: the kernel would apply flags before the
 	 *    master. The bridge itself need not be up. */

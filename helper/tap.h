@@ -19,9 +19,9 @@
 int tap_open_dev(void);
 
 /* TUNSETIFF "tap%d", IFF_TAP|IFF_NO_PI (+IFF_VNET_HDR when asked and
- * offered), owner @owner. Needs CAP_NET_ADMIN effective. Fills @name;
- * returns whether vnet headers are on. Dies with EXIT_TAP. */
-bool tap_create(int tunfd, bool use_vnet, uid_t owner,
+ * offered), owner @owner. Needs CAP_NET_ADMIN effective. Fills @name.
+ * Dies with EXIT_TAP. */
+void tap_create(int tunfd, bool use_vnet, uid_t owner,
 		char name[IFNAME_SIZE]);
 
 /* MTU := bridge MTU, first MAC byte 0xfe, enslave (one netlink

@@ -97,6 +97,12 @@ check_grant "caps, no --use-vnet" br0 1400 0 4242
 tg_run "$TG_BIN/tapgate-caps" -- --br=br1
 assert_eq "$(tg_exit)" 2 "caps: the ACL applies (br1 is not allowed)"
 assert_no_taps "caps: no tap left after the refusal"
+# The recommended +p form (no effective bit): tapgate raises it itself.
+install -m 0755 "$TG_BIN/tapgate-plain" "$TG_BIN/tapgate-capsp"
+setcap cap_net_admin+p "$TG_BIN/tapgate-capsp"
+assert_match "$(getcap "$TG_BIN/tapgate-capsp")" 'cap_net_admin[=+]p$' "precondition: tapgate-capsp has cap_net_admin+p"
+tg_run "$TG_BIN/tapgate-capsp" --hold="$HOLD" -- --use-vnet --br=br0
+check_grant "caps +p --use-vnet" br0 1400 1 4242
 tg_tun_mode 0600
 
 # --- run by root ----------------------------------------------------------

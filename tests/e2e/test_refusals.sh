@@ -169,8 +169,10 @@ assert_eq "$TG_RC" 0 "--help: exit 0"
 assert_match "$(head -n1 <<<"$TG_OUT")" "$USAGE_RE" "--help: usage line on stdout"
 assert_match "$TG_OUT" 'bridge.conf' "--help: names the ACL file"
 assert_eq "$TG_ERR" "" "--help: nothing on stderr"
-tg_direct "$TG_BIN/tapgate" --br=br0 --help
-assert_eq "$TG_RC" 0 "--help after other options: exit 0"
+# With other arguments --help is a usage error: exit 0 must mean a tap
+# (QEMU would take fd 0 as the tap after an exit 0 without one).
+tg_run "$TG_BIN/tapgate" -- --br=br0 --help
+refused "--help with other options via tgclient" 1 "^--help takes no other arguments$"
 tg_direct "$TG_BIN/tapgate" --version
 assert_eq "$TG_RC" 0 "--version: exit 0"
 assert_match "$TG_OUT" '^tapgate [0-9]+\.[0-9]+\.[0-9]+.* \(acl file /etc/qemu/bridge\.conf\)$' "--version: version and ACL path"

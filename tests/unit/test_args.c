@@ -158,14 +158,14 @@ static void test_args_parse_ok_help_version(void **state)
 	} cases[] = {
 		{ { "tapgate", "--help" }, ARGS_HELP },
 		{ { "tapgate", "--version" }, ARGS_VERSION },
-		{ { "tapgate", "--br=br0", "--fd=3", "--help" }, ARGS_HELP },
-		{ { "tapgate", "--version", "--br=br0", "--fd=3" }, ARGS_VERSION },
-		/* The first of them wins, also over what follows. */
-		{ { "tapgate", "--help", "--version" }, ARGS_HELP },
-		{ { "tapgate", "--version", "--help" }, ARGS_VERSION },
-		{ { "tapgate", "--help", "--bogus" }, ARGS_HELP },
-		{ { "tapgate", "--br=", "--help" }, ARGS_HELP },
-		/* What comes before it still counts. */
+		/* Only alone: exit 0 must mean a tap was handed over, so
+		 * with anything else they are usage errors. */
+		{ { "tapgate", "--br=br0", "--fd=3", "--help" }, ARGS_USAGE },
+		{ { "tapgate", "--version", "--br=br0", "--fd=3" }, ARGS_USAGE },
+		{ { "tapgate", "--help", "--version" }, ARGS_USAGE },
+		{ { "tapgate", "--version", "--help" }, ARGS_USAGE },
+		{ { "tapgate", "--help", "--bogus" }, ARGS_USAGE },
+		{ { "tapgate", "--br=", "--help" }, ARGS_USAGE },
 		{ { "tapgate", "--bogus", "--help" }, ARGS_USAGE },
 	};
 
