@@ -290,46 +290,53 @@ static int parse_file(struct acl *acl, struct load_state *st,
 	return 0;
 }
 
-static int load(struct acl *acl, struct load_state *st, const char *path,
-		const char *buf, size_t len, uint64_t dev, uint64_t ino)
+/* Parse the top-level file's text; identity (@dev, @ino) anchors
+ * include-cycle detection. @path is known to be absolute. */
+static int load(struct acl *acl, const char *path, const char *buf,
+		size_t len, uint64_t dev, uint64_t ino, acl_read_fn reader,
+		void *ctx, struct acl_error *err)
 {
+	struct load_state st = { .reader = reader, .ctx = ctx, .err = err,
+				 .files_read = 1 };
 	int rc;
 
-	if (path[0] != '/')
-		return fail(st->err, -EINVAL, path, 0,
-			    "ACL path must be absolute");
-	st->depth = 0;
-	st->stack[0].dev = dev;
-	st->stack[0].ino = ino;
-	rc = parse_file(acl, st, path, buf, len);
+	st.stack[0].dev = dev;
+	st.stack[0].ino = ino;
+	rc = parse_file(acl, &st, path, buf, len);
 	if (rc < 0)
 		acl_free(acl);
 	return rc;
 }
 
+static int check_absolute(const char *path, struct acl_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	if (path[0] != '/')
+		return fail(err, -EINVAL, path, 0, "ACL path must be absolute");
+	return 0;
+}
+
 int acl_parse(struct acl *acl, const char *path, const char *buf,
 	      size_t len, acl_read_fn reader, void *ctx, struct acl_error *err)
 {
-	struct load_state st = { .reader = reader, .ctx = ctx, .err = err,
-				 .files_read = 1 };
+	int rc = check_absolute(path, err);
 
-	memset(err, 0, sizeof(*err));
+	if (rc < 0)
+		return rc;
 	/* A buffer has no identity: a cycle back to it is stopped by the
 	 * depth bound; cycles among included files by their identity. */
-	return load(acl, &st, path, buf, len, UINT64_MAX, UINT64_MAX);
+	return load(acl, path, buf, len, UINT64_MAX, UINT64_MAX, reader, ctx,
+		    err);
 }
 
 int acl_load(struct acl *acl, const char *path, acl_read_fn reader,
 	     void *ctx, struct acl_error *err)
 {
-	struct load_state st = { .reader = reader, .ctx = ctx, .err = err,
-				 .files_read = 1 };
 	struct acl_source src = { 0 };
-	int rc;
+	int rc = check_absolute(path, err);
 
-	memset(err, 0, sizeof(*err));
-	if (path[0] != '/')
-		return fail(err, -EINVAL, path, 0, "ACL path must be absolute");
+	if (rc < 0)
+		return rc;
 	rc = reader(ctx, path, &src, err);
 	if (rc < 0) {
 		if (rc == -EACCES)
@@ -341,7 +348,8 @@ int acl_load(struct acl *acl, const char *path, acl_read_fn reader,
 			snprintf(err->file, sizeof(err->file), "%s", path);
 		return rc;
 	}
-	rc = load(acl, &st, path, src.data, src.len, src.dev, src.ino);
+	rc = load(acl, path, src.data, src.len, src.dev, src.ino, reader, ctx,
+		  err);
 	free(src.data);
 	return rc;
 }

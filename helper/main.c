@@ -53,12 +53,13 @@ static void load_acl(struct acl *acl)
 static void decide(const struct acl *acl, const struct bridge *br,
 		   const char *requested)
 {
+	bool by_altname = strcmp(requested, br->name) != 0;
 	struct acl_decision d;
 	char req[4 * IFNAME_SIZE], alias[4 * IFNAME_SIZE + 32] = "";
 	char file[512];
 
 	acl_decide(acl, br->name, &d);
-	if (d.verdict == ACL_VERDICT_ALLOW && strcmp(requested, br->name) != 0) {
+	if (d.verdict == ACL_VERDICT_ALLOW && by_altname) {
 		/* Requested by an altname: the canonical name must be
 		 * allowed, and a deny naming the altname itself still
 		 * applies (fail closed, as the original would have). */
@@ -71,7 +72,7 @@ static void decide(const struct acl *acl, const struct bridge *br,
 	if (d.verdict == ACL_VERDICT_ALLOW)
 		return;
 	str_escape(req, sizeof(req), requested, strlen(requested));
-	if (strcmp(requested, br->name) != 0)
+	if (by_altname)
 		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->shown);
 	if (d.verdict == ACL_VERDICT_DENY_RULE)
 		die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: denied by %s:%u",
