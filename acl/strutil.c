@@ -8,12 +8,29 @@ enum escape_mode {
 	ESC_TEXT,      /* str_escape() */
 	ESC_FIELD,     /* also ' ': one token of a key=value log line */
 	ESC_CONTROLS,  /* only bytes outside printable ASCII */
+	ESC_JSON,      /* the inside of a JSON string */
 };
 
 /* How many bytes the escaped form of @c takes; fills @tmp. */
-static size_t escape_one(unsigned char c, char tmp[4], enum escape_mode mode)
+static size_t escape_one(unsigned char c, char tmp[6], enum escape_mode mode)
 {
 	static const char hex[] = "0123456789abcdef";
+
+	if (mode == ESC_JSON) {
+		if (c == '"' || c == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = (char)c;
+			return 2;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			tmp[0] = (char)c;
+			return 1;
+		}
+		memcpy(tmp, "\\u00", 4);
+		tmp[4] = hex[c >> 4];
+		tmp[5] = hex[c & 0xf];
+		return 6;
+	}
 
 	if (c == '\\' && mode != ESC_CONTROLS) {
 		tmp[0] = tmp[1] = '\\';
@@ -34,7 +51,7 @@ static char *escape(char *out, size_t outsz, const char *in, size_t len,
 		    enum escape_mode mode)
 {
 	size_t total = 0, limit, o = 0;
-	char tmp[4];
+	char tmp[6];
 
 	if (outsz == 0)
 		return out;
@@ -55,6 +72,11 @@ static char *escape(char *out, size_t outsz, const char *in, size_t len,
 			out[o++] = '.';
 	out[o] = '\0';
 	return out;
+}
+
+char *str_json(char *out, size_t outsz, const char *in, size_t len)
+{
+	return escape(out, outsz, in, len, ESC_JSON);
 }
 
 char *str_escape(char *out, size_t outsz, const char *in, size_t len)

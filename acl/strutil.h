@@ -22,6 +22,12 @@ char *str_escape_field(char *out, size_t outsz, const char *in, size_t len);
  * text whose user-supplied parts were already escaped. */
 char *str_escape_controls(char *out, size_t outsz, const char *in, size_t len);
 
+/* @len bytes of @in as the inside of a JSON string: '"', '\\' and
+ * bytes below 0x20 or above 0x7e become escapes (a byte above 0x7e as
+ * \u00NN: names are bytes, not text). Output that would not fit ends
+ * in "...". Returns @out. */
+char *str_json(char *out, size_t outsz, const char *in, size_t len);
+
 /* Strict decimal integer in [min, max]: no sign, no spaces, no
  * trailing text, no overflow. Returns 0 or -EINVAL / -ERANGE. */
 int str_to_int(const char *s, long long min, long long max, long long *out);

@@ -3,6 +3,7 @@
 #include "aclfile.h"
 #include "strutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -105,3 +106,72 @@ int aclfile_read(void *ctx, const char *raw_path, struct acl_source *src,
 	src->ino = (uint64_t)st.st_ino;
 	return 0;
 }
+
+int aclfile_list(void *ctx, const char *raw_dir, acl_list_add_fn add,
+		 void *add_ctx, struct acl_error *err)
+{
+	char dir[1024];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd, rc = 0;
+
+	(void)ctx;
+	str_escape(dir, sizeof(dir), raw_dir, strlen(raw_dir));
+	fd = open(raw_dir, O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0) {
+		rc = -errno;
+		if (rc == -ENOENT || rc == -EACCES)
+			return rc;
+		if (rc == -ELOOP)
+			return refuse(err, rc, "'%s' is a symlink: include directories must be real directories owned by root",
+				      dir);
+		if (rc == -ENOTDIR)
+			return refuse(err, rc, "'%s' is not a directory", dir);
+		return refuse(err, rc, "failed to open directory '%s': %s",
+			      dir, strerror(-rc));
+	}
+	/* Whoever may add a file here may add rules: only root. */
+	if (fstat(fd, &st) < 0)
+		rc = refuse(err, -errno, "failed to stat '%s': %s", dir,
+			    strerror(errno));
+	else if (st.st_uid != 0)
+		rc = refuse(err, -EPERM, "directory '%s' is owned by uid %lu, not root (fix: chown root)",
+			    dir, (unsigned long)st.st_uid);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		rc = refuse(err, -EPERM, "directory '%s' is writable by group or others, mode %04lo (fix: chmod go-w)",
+			    dir, (unsigned long)(st.st_mode & 07777));
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		rc = -errno;
+		close(fd);
+		return refuse(err, rc, "failed to read directory '%s': %s",
+			      dir, strerror(-rc));
+	}
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno)
+				rc = refuse(err, -errno, "failed to read directory '%s': %s",
+					    dir, strerror(errno));
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		rc = add(add_ctx, de->d_name);
+		if (rc != 0)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
+const struct acl_io aclfile_io = {
+	.read = aclfile_read,
+	.list = aclfile_list,
+};

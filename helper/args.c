@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@
 /* The original's usage line, with our additions after it. */
 const char args_usage[] =
 	"Usage: tapgate [--use-vnet] --br=bridge --fd=unixfd\n"
+	"       tapgate --check [FILE]\n"
+	"       tapgate --explain --br=bridge [--user=NAME] [--json]\n"
 	"       tapgate --help | --version\n";
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -18,16 +21,56 @@ static bool has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+__attribute__((format(printf, 3, 4)))
+static enum args_result usage(char *msg, size_t msgsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, msgsz, fmt, ap);
+	va_end(ap);
+	return ARGS_USAGE;
+}
+
+/* What each mode accepts besides its own switch. */
+static enum args_result check_mode(const struct args *a, const char *fd,
+				   bool seen_vnet, char *msg, size_t msgsz)
+{
+	switch (a->mode) {
+	case ARGS_CHECK:
+		if (a->bridge || fd || seen_vnet || a->user || a->json)
+			return usage(msg, msgsz, "--check takes only an optional FILE");
+		return ARGS_OK;
+	case ARGS_EXPLAIN:
+		if (fd || seen_vnet || a->file)
+			return usage(msg, msgsz, "--explain takes only --br=BRIDGE, --user=NAME and --json");
+		if (!a->bridge)
+			return usage(msg, msgsz, "missing --br=BRIDGE");
+		return ARGS_OK;
+	case ARGS_GRANT:
+		if (a->user || a->json)
+			return usage(msg, msgsz, "%s is only for --explain",
+				     a->user ? "--user" : "--json");
+		if (!a->bridge || !fd)
+			return usage(msg, msgsz, "missing %s", !a->bridge ?
+				     "--br=BRIDGE" : "--fd=N");
+		return ARGS_OK;
+	}
+	return ARGS_USAGE;
+}
+
 enum args_result args_parse(int argc, char *const argv[], struct args *a,
 			    char *msg, size_t msgsz)
 {
 	const char *fd = NULL;
+	bool seen_vnet = false;
 	char shown[80];
 	long long v;
 	enum ifname_status st;
+	enum args_result rc;
 
-	a->use_vnet = false;
-	a->bridge = NULL;
+	memset(a, 0, sizeof(*a));
+	a->mode = ARGS_GRANT;
 	a->fd = -1;
 	msg[0] = '\0';
 
@@ -35,32 +78,45 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 		const char *arg = argv[i];
 
 		if (strcmp(arg, "--use-vnet") == 0) {
-			a->use_vnet = true;
+			a->use_vnet = seen_vnet = true;
 		} else if (has_prefix(arg, "--br=")) {
 			a->bridge = arg + 5;
 		} else if (has_prefix(arg, "--fd=")) {
 			fd = arg + 5;
+		} else if (strcmp(arg, "--check") == 0 ||
+			   strcmp(arg, "--explain") == 0) {
+			enum args_mode m = arg[2] == 'c' ? ARGS_CHECK : ARGS_EXPLAIN;
+
+			if (a->mode != ARGS_GRANT)
+				return usage(msg, msgsz, "%s given twice, or with %s",
+					     arg, a->mode == ARGS_CHECK ?
+					     "--check" : "--explain");
+			a->mode = m;
+		} else if (has_prefix(arg, "--user=")) {
+			a->user = arg + 7;
+			if (!a->user[0])
+				return usage(msg, msgsz, "--user= needs a user name or id");
+		} else if (strcmp(arg, "--json") == 0) {
+			a->json = true;
 		} else if (strcmp(arg, "--help") == 0 ||
 			   strcmp(arg, "--version") == 0) {
 			/* Only alone: exit 0 with other arguments would let a
 			 * client (QEMU) take "no fd" for a grant. */
-			if (argc != 2) {
-				snprintf(msg, msgsz, "%s takes no other arguments",
-					 arg);
-				return ARGS_USAGE;
-			}
+			if (argc != 2)
+				return usage(msg, msgsz, "%s takes no other arguments",
+					     arg);
 			return arg[2] == 'h' ? ARGS_HELP : ARGS_VERSION;
+		} else if (a->mode == ARGS_CHECK && !a->file && arg[0] &&
+			   arg[0] != '-') {
+			a->file = arg;
 		} else {
 			str_escape(shown, sizeof(shown), arg, strlen(arg));
-			snprintf(msg, msgsz, "unknown argument '%s'", shown);
-			return ARGS_USAGE;
+			return usage(msg, msgsz, "unknown argument '%s'", shown);
 		}
 	}
-	if (!a->bridge || !fd) {
-		snprintf(msg, msgsz, "missing %s", !a->bridge ? "--br=BRIDGE" :
-			 "--fd=N");
-		return ARGS_USAGE;
-	}
+	rc = check_mode(a, fd, seen_vnet, msg, msgsz);
+	if (rc != ARGS_OK || a->mode == ARGS_CHECK)
+		return rc;
 
 	/* CVE-2019-13164: refuse, never truncate. */
 	st = ifname_check(a->bridge, strlen(a->bridge));
@@ -68,18 +124,17 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 		ifname_describe(msg, msgsz, a->bridge, strlen(a->bridge), st);
 		return ARGS_USAGE;
 	}
+	if (a->mode == ARGS_EXPLAIN)
+		return ARGS_OK;
 
 	if (str_to_int(fd, 0, INT_MAX, &v) < 0) {
 		str_escape(shown, sizeof(shown), fd, strlen(fd));
-		snprintf(msg, msgsz, "invalid --fd '%s': expected a decimal file descriptor number",
-			 shown);
-		return ARGS_USAGE;
+		return usage(msg, msgsz, "invalid --fd '%s': expected a decimal file descriptor number",
+			     shown);
 	}
-	if (v <= 2) {
-		snprintf(msg, msgsz, "invalid --fd=%lld: fds 0, 1 and 2 are stdin, stdout and stderr, not the caller's socket",
-			 v);
-		return ARGS_USAGE;
-	}
+	if (v <= 2)
+		return usage(msg, msgsz, "invalid --fd=%lld: fds 0, 1 and 2 are stdin, stdout and stderr, not the caller's socket",
+			     v);
 	a->fd = (int)v;
 	return ARGS_OK;
 }

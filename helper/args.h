@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * args.h - the original helper's command line, exactly.
+ * args.h - the original helper's command line, exactly, and the
+ * tools for admins and users.
  *
  *   tapgate [--use-vnet] --br=BRIDGE --fd=N     (any order, last wins)
+ *   tapgate --check [FILE]                      (validate an ACL)
+ *   tapgate --explain --br=BRIDGE [--user=NAME] [--json]
  *   tapgate --help | --version               (alone: exit 0 means a tap)
  *
  * getopt_long() is not used on purpose: it would accept abbreviations
@@ -15,10 +18,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+enum args_mode {
+	ARGS_GRANT,          /* the helper QEMU runs */
+	ARGS_CHECK,          /* --check [FILE] */
+	ARGS_EXPLAIN,        /* --explain --br=BRIDGE */
+};
+
 struct args {
+	enum args_mode mode;
 	bool use_vnet;
 	const char *bridge;  /* validated with ifname_check() */
-	int fd;              /* >= 3 */
+	int fd;              /* grant: >= 3 */
+	const char *file;    /* check: the file, NULL for the system ACL */
+	const char *user;    /* explain: --user=NAME, or NULL */
+	bool json;           /* explain: --json */
 };
 
 enum args_result {

@@ -8,6 +8,7 @@
  * MUST NOT hold an effective capability while parsing.
  * MUST evaluate the ACL on the kernel's canonical bridge name and act
  *      on the bridge by ifindex (bridge.c).
+ * MUST take a quota slot before the tap reaches the bridge (quota.c).
  * MUST exit 0 only after the fd was handed over; on every other path
  *      the non-persistent tap dies with the process.
  */
@@ -23,10 +24,15 @@
 #include "args.h"
 #include "audit.h"
 #include "bridge.h"
+#include "check.h"
+#include "explain.h"
 #include "fdpass.h"
+#include "ids.h"
 #include "netlink.h"
 #include "privs.h"
+#include "policy.h"
 #include "process.h"
+#include "quota.h"
 #include "strutil.h"
 #include "tap.h"
 #include "tapgate.h"
@@ -34,53 +40,37 @@
 static void load_acl(struct acl *acl)
 {
 	struct acl_error err;
-	char where[1024 + 32], file[1024];
+	char why[2048];
 
-	if (acl_load(acl, TAPGATE_ACL_PATH, aclfile_read, NULL, &err) == 0)
+	if (policy_load(acl, &aclfile_io, &err) == 0)
 		return;
-	/* Paths come from root's files, but are shown escaped all the same. */
-	str_escape(file, sizeof(file), err.file, strlen(err.file));
-	if (err.line)
-		snprintf(where, sizeof(where), "%s:%u: ", file, err.line);
-	else if (err.file[0] && strcmp(err.file, TAPGATE_ACL_PATH) != 0)
-		snprintf(where, sizeof(where), "%s: ", file);
-	else
-		where[0] = '\0';
-	die(EXIT_ACL, "failed to parse default acl file `%s': %s%s",
-	    TAPGATE_ACL_PATH, where, err.msg);
+	die(EXIT_ACL, "failed to parse default acl file `%s': %s",
+	    TAPGATE_ACL_PATH, policy_error(&err, why, sizeof(why)));
 }
 
-static void decide(const struct acl *acl, const struct bridge *br,
-		   const char *requested)
+/* Returns the caller's limit of taps on the bridge, 0 for none. */
+static unsigned decide(const struct acl *acl, const struct ids *me,
+		       const struct bridge *br, const char *requested)
 {
 	bool by_altname = strcmp(requested, br->name) != 0;
 	struct acl_decision d;
 	char req[4 * IFNAME_SIZE], alias[4 * IFNAME_SIZE + 32] = "";
 	char file[512];
 
-	acl_decide(acl, br->name, &d);
-	if (d.verdict == ACL_VERDICT_ALLOW && by_altname) {
-		/* Requested by an altname: the canonical name must be
-		 * allowed, and a deny naming the altname itself still
-		 * applies (fail closed, as the original would have). */
-		struct acl_decision alt;
-
-		acl_decide(acl, requested, &alt);
-		if (alt.verdict == ACL_VERDICT_DENY_RULE)
-			d = alt;
-	}
+	policy_decide(acl, &me->subject, br->name, requested, &d);
 	if (d.verdict == ACL_VERDICT_ALLOW)
-		return;
+		return d.max;
 	str_escape(req, sizeof(req), requested, strlen(requested));
 	if (by_altname)
 		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->shown);
 	if (d.verdict == ACL_VERDICT_DENY_RULE)
 		die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: denied by %s:%u",
-		    (unsigned)getuid(), req, alias,
+		    (unsigned)me->subject.uid, req, alias,
 		    str_escape(file, sizeof(file), d.rule->file, strlen(d.rule->file)),
 		    d.rule->line);
-	die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: no rule in %s (or a file it includes that you can read) allows it; add 'allow %s'",
-	    (unsigned)getuid(), req, alias, TAPGATE_ACL_PATH, br->shown);
+	die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: no rule in %s (or a file it includes that you can read) allows it; add 'allow %s' (tapgate --explain --br=%s shows why)",
+	    (unsigned)me->subject.uid, req, alias, TAPGATE_ACL_PATH, br->shown,
+	    req);
 }
 
 static noreturn void die_tun(int err, enum privs_mode mode)
@@ -95,12 +85,14 @@ int main(int argc, char *argv[])
 {
 	struct args args;
 	struct acl acl;
+	struct ids me;
 	struct bridge br;
 	struct nl_sock *sk;
 	enum privs_mode mode;
 	char msg[512], tap[IFNAME_SIZE];
 	bool nnp_before;
-	int tunfd, rc;
+	unsigned max;
+	int tunfd, tapindex, rc;
 
 	/* 0. (preinit) fds 0-2 open, environment empty: process.c. */
 	audit_init(getuid());
@@ -136,6 +128,15 @@ int main(int argc, char *argv[])
 	case ARGS_OK:
 		break;
 	}
+	if (args.mode != ARGS_GRANT) {
+		/* The tools run with the caller's rights and nothing more. */
+		if (tunfd >= 0)
+			close(tunfd);
+		privs_drop_all();
+		process_close_fds(-1, -1);
+		return args.mode == ARGS_CHECK ? check_run(args.file) :
+		       explain_run(&args);
+	}
 	audit_set_bridge(args.bridge, NULL);
 	if (mode == PRIVS_NONE)
 		privs_die_unprivileged(nnp_before);
@@ -145,7 +146,10 @@ int main(int argc, char *argv[])
 	fdpass_check(args.fd);
 	process_close_fds(args.fd, tunfd);
 
-	/* 6. Load the ACL with the caller's credentials. */
+	/* 6. Load the ACL with the caller's credentials, and turn its
+	 *    user and group names into ids; the caller is what the kernel
+	 *    says of this process. */
+	ids_self(&me);
 	acl_init(&acl);
 	load_acl(&acl);
 
@@ -154,19 +158,23 @@ int main(int argc, char *argv[])
 	bridge_resolve(sk, args.bridge, &br);
 	audit_set_bridge(NULL, br.name);
 
-	/* 8. Decide. */
-	decide(&acl, &br, args.bridge);
+	/* 8. Decide: allowed, and up to how many taps at once. */
+	max = decide(&acl, &me, &br, args.bridge);
 	acl_free(&acl);
 
-	/* 9. Create the tap and attach it, the capability raised only
-	 *    around these calls. */
+	/* 9. Create the tap, take a quota slot if there is a max, and
+	 *    attach it: the capability raised only around these calls. */
 	if (tunfd < 0)
 		die_tun(-tunfd, mode);
 	privs_raise();
 	tap_create(tunfd, args.use_vnet, getuid(), tap);
 	audit_set_tap(tap);
-	tap_attach(sk, tunfd, tap, &br);
+	tapindex = tap_index(sk, tap);
+	if (max)
+		quota_claim(sk, getuid(), &br, max, tapindex);
+	tap_attach(sk, tunfd, tap, tapindex, &br);
 	privs_lower();
+	ids_free(&me);
 	nl_socket_free(sk);
 
 	/* 10. Log, then hand the tap over; only then is it a grant. The

@@ -117,6 +117,15 @@ enum privs_mode privs_drop(void)
 	return mode;
 }
 
+void privs_drop_all(void)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0 ||
+	    capng_get_caps_process() < 0 ||
+	    capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+		die(EXIT_PRIVS, "failed to drop all capabilities");
+}
+
 static void set_effective(capng_act_t act)
 {
 	if (capng_update(act, CAPNG_EFFECTIVE, CAP_NET_ADMIN) < 0 ||

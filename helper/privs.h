@@ -26,6 +26,10 @@ enum privs_mode privs_drop(void);
  * was set before we started (e.g. QEMU's -sandbox on). */
 noreturn void privs_die_unprivileged(bool nnp_before);
 
+/* After privs_drop(): give up CAP_NET_ADMIN too, for the tools
+ * (--check, --explain) that run with only the caller's rights. */
+void privs_drop_all(void);
+
 /* Raise/lower CAP_NET_ADMIN in the effective set, only around the
  * tun and netlink calls that need it. Die on failure. */
 void privs_raise(void);

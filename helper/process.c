@@ -66,6 +66,14 @@ static void refuse_user_namespace(void)
 		die(EXIT_PRIVS, "tapgate refuses to run inside a user namespace: its ids and capabilities are not the host's (run it from the initial namespace)");
 }
 
+/* Where the caller was, for a relative --check FILE; "" if unknown. */
+static char orig_cwd[4096];
+
+const char *process_cwd(void)
+{
+	return orig_cwd;
+}
+
 bool process_harden(void)
 {
 	bool nnp_before = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
@@ -80,6 +88,8 @@ bool process_harden(void)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno(EXIT_PRIVS, "failed to make the process non-dumpable");
 	umask(077);
+	if (!getcwd(orig_cwd, sizeof(orig_cwd)))
+		orig_cwd[0] = '\0';
 	if (chdir("/") < 0)
 		die_errno(EXIT_PRIVS, "failed to chdir to /");
 

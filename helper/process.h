@@ -17,6 +17,10 @@
  * already set by whoever started us (for the "no privilege" hint). */
 bool process_harden(void);
 
+/* The working directory we were started in (process_harden() then
+ * moved to /), or "" if it had no name. */
+const char *process_cwd(void);
+
 /* Close every inherited fd above 2 except @keep1 and @keep2 (either
  * may be negative). Dies if that is impossible. */
 void process_close_fds(int keep1, int keep2);

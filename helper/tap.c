@@ -78,7 +78,18 @@ static struct rtnl_link *new_change(const char *name)
 	return chg;
 }
 
-void tap_attach(struct nl_sock *sk, int tunfd, const char *name,
+int tap_index(struct nl_sock *sk, const char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strlen(name) + 1);
+	if (ioctl(nl_socket_get_fd(sk), SIOCGIFINDEX, &ifr) < 0)
+		die_errno(EXIT_TAP, "failed to get the index of `%s'", name);
+	return ifr.ifr_ifindex;
+}
+
+void tap_attach(struct nl_sock *sk, int tunfd, const char *name, int ifindex,
 		const struct bridge *br)
 {
 	struct rtnl_link *tap, *chg;
@@ -86,8 +97,8 @@ void tap_attach(struct nl_sock *sk, int tunfd, const char *name,
 	struct ifreq ifr;
 	int rc;
 
-	/* The kernel's random MAC, from the tun fd itself, and the tap's
-	 * index: two ioctls instead of a netlink dump of the tap. */
+	/* The kernel's random MAC, from the tun fd itself: an ioctl
+	 * instead of a netlink dump of the tap. */
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strlen(name) + 1);
 	if (ioctl(tunfd, SIOCGIFHWADDR, &ifr) < 0)
@@ -96,12 +107,10 @@ void tap_attach(struct nl_sock *sk, int tunfd, const char *name,
 	 * takes the lowest port MAC, never changes address for a VM. */
 	ifr.ifr_hwaddr.sa_data[0] = (char)0xfe;
 	mac = nl_addr_build(AF_LLC, ifr.ifr_hwaddr.sa_data, 6);
-	if (ioctl(nl_socket_get_fd(sk), SIOCGIFINDEX, &ifr) < 0)
-		die_errno(EXIT_TAP, "failed to get the index of `%s'", name);
 	tap = rtnl_link_alloc();
 	if (!tap || !mac)
 		die(EXIT_TAP, "failed to configure `%s': out of memory", name);
-	rtnl_link_set_ifindex(tap, ifr.ifr_ifindex);
+	rtnl_link_set_ifindex(tap, ifindex);
 
 	/* 1. One request by index: MTU of the bridge (or the bridge's own
 	 *    MTU could drop), the MAC, then the master. The kernel applies

@@ -24,10 +24,13 @@ int tap_open_dev(void);
 void tap_create(int tunfd, bool use_vnet, uid_t owner,
 		char name[IFNAME_SIZE]);
 
+/* The new tap's ifindex (SIOCGIFINDEX). Dies with EXIT_TAP. */
+int tap_index(struct nl_sock *sk, const char *name);
+
 /* MTU := bridge MTU, first MAC byte 0xfe, enslave (one netlink
- * request), then up (a second); by ifindex. Needs CAP_NET_ADMIN
+ * request), then up (a second); by @ifindex. Needs CAP_NET_ADMIN
  * effective. */
-void tap_attach(struct nl_sock *sk, int tunfd, const char *tap,
+void tap_attach(struct nl_sock *sk, int tunfd, const char *tap, int ifindex,
 		const struct bridge *br);
 
 #endif

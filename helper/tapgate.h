@@ -28,6 +28,7 @@ enum tapgate_exit {
 	EXIT_PRIVS = 5,     /* no privilege, or an environment we refuse */
 	EXIT_TAP = 6,       /* creating or attaching the tap failed */
 	EXIT_HANDOVER = 7,  /* the fd could not be passed to the caller */
+	EXIT_QUOTA = 8,     /* allowed, but the caller holds "max" taps already */
 };
 
 __attribute__((format(printf, 2, 3)))

@@ -58,7 +58,7 @@ assert_match "$TG_OUT" ' mtu 1400 ' "allow br0: --br=brx: the tap has br0's mtu"
 # Only the altname in the ACL: evaluated on the canonical name, denied.
 tg_acl 'allow brx\n'
 denied "allow brx only: --br=brx" brx \
-	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): no rule in /etc/qemu/bridge\.conf .* allows it; add 'allow br0'$"
+	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): no rule in /etc/qemu/bridge\.conf .* allows it; add 'allow br0' \(tapgate --explain --br=brx shows why\)$"
 denied "allow brx only: --br=br0" br0 "may not use bridge 'br0': no rule"
 
 tg_acl 'allow all\ndeny brx\n'

@@ -226,7 +226,7 @@ printf 'allow br1\n' > "$PWD/rel.conf"
 chown "$TG_UID:$TG_GID" "$PWD/rel.conf"
 tg_acl 'allow br0\ninclude rel.conf\n'
 differ "relative include, user-planted in the cwd" br1 grant "fail(3)"
-assert_match "$NEW_ERR" "included file 'rel.conf' does not exist" \
+assert_match "$NEW_ERR" "included file '/etc/qemu/rel.conf' does not exist" \
 	"tapgate looked for rel.conf in /etc/qemu, not in the cwd"
 rm -f "$PWD/rel.conf"
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_acl.c - acl_parse() on any input, then acl_decide().
+ * fuzz_acl.c - acl_parse() on any input, acl_resolve(), then
+ * acl_decide() for several callers.
  *
  * The input is the top-level file /etc/qemu/bridge.conf. Includes are
  * served from a small fixed tree: plain files, a file that includes
@@ -50,6 +51,15 @@ static const struct tree_file {
 	{ "/etc/qemu/owned.conf", NULL, -EPERM,
 	  "'/etc/qemu/owned.conf' is owned by uid 1000, not root (fix: chown root)" },
 	{ "/etc/qemu/io.conf", NULL, -EIO, NULL },
+	{ "/etc/qemu/bridge.d/10-lab.conf", "allow lab-* group staff max 2\n", 0, NULL },
+	{ "/etc/qemu/bridge.d/20-alice.conf", "allow br[0-9] user alice\ndeny br9 user 1000\n", 0, NULL },
+	{ "/etc/qemu/bridge.d/30-bad.conf", "allow br0 max 0\n", 0, NULL },
+};
+
+/* What the directory /etc/qemu/bridge.d lists (in no order). */
+static const char *const dir_d[] = {
+	"30-bad.conf", ".hidden.conf", "20-alice.conf", "10-lab.conf",
+	"README", "40-missing.conf",
 };
 
 struct input {
@@ -105,9 +115,56 @@ static int tree_read(void *ctx, const char *path, struct acl_source *src,
 	return -ENOENT;
 }
 
+static int tree_list(void *ctx, const char *dir, acl_list_add_fn add,
+		     void *add_ctx, struct acl_error *err)
+{
+	(void)ctx;
+	(void)err;
+	if (dir[0] != '/')
+		abort();
+	if (strcmp(dir, "/etc/qemu/secret.d") == 0)
+		return -EACCES;
+	if (strcmp(dir, "/etc/qemu/bridge.d") != 0)
+		return -ENOENT;
+	for (size_t i = 0; i < sizeof(dir_d) / sizeof(dir_d[0]); i++) {
+		int rc = add(add_ctx, dir_d[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int fake_resolve(void *ctx, enum acl_who_kind kind, const char *name,
+			uint32_t *id)
+{
+	(void)ctx;
+	if (strcmp(name, "broken") == 0)
+		return -EIO;
+	if (kind == ACL_WHO_USER && strcmp(name, "alice") == 0) {
+		*id = 1000;
+		return 0;
+	}
+	if (kind == ACL_WHO_GROUP && strcmp(name, "staff") == 0) {
+		*id = 50;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static bool terminated(const char *s, size_t size)
 {
 	return memchr(s, '\0', size) != NULL;
+}
+
+static void check_who(const struct acl_who *w)
+{
+	if (!w->set)
+		return;
+	if (!terminated(w->name, sizeof(w->name)) || !w->name[0])
+		abort();
+	if (w->numeric && (!w->resolved || w->id == UINT32_MAX))
+		abort();
 }
 
 static void check_rules(const struct acl *acl)
@@ -124,34 +181,55 @@ static void check_rules(const struct acl *acl)
 			known |= r->file == acl->files[k];
 		if (!known)
 			abort();
-		if (r->all)
-			continue;
-		if (!terminated(r->name, sizeof(r->name)))
+		if (r->max > ACL_MAX_QUOTA || (r->action == ACL_DENY && r->max))
 			abort();
-		if (ifname_check(r->name, strlen(r->name)) != IFNAME_OK)
+		check_who(&r->user);
+		check_who(&r->group);
+		if (!terminated(r->target, sizeof(r->target)))
 			abort();
-		if (strcmp(r->name, "all") == 0)
-			abort(); /* that is r->all */
+		switch (r->kind) {
+		case ACL_TARGET_ALL:
+			if (strcmp(r->target, "all") != 0)
+				abort();
+			break;
+		case ACL_TARGET_NAME:
+			if (ifname_check(r->target, strlen(r->target)) != IFNAME_OK ||
+			    strcmp(r->target, "all") == 0)
+				abort();
+			break;
+		case ACL_TARGET_PATTERN:
+			break;
+		default:
+			abort();
+		}
 	}
 }
 
 /* The decision must be the one the rules imply, whatever their order. */
-static void check_decide(const struct acl *acl, const char *bridge)
+static void check_decide(const struct acl *acl, const struct acl_subject *who,
+			 const char *bridge)
 {
 	struct acl_decision d;
-	bool allow = false, deny = false;
+	bool allow = false, deny = false, unlimited = false;
+	unsigned max = 0;
 
 	for (size_t i = 0; i < acl->n_rules; i++) {
 		const struct acl_rule *r = &acl->rules[i];
 
-		if (!r->all && strcmp(r->name, bridge) != 0)
+		if (!acl_rule_matches(r, who, bridge))
 			continue;
-		if (r->action == ACL_DENY)
+		/* An exact name matches only itself. */
+		if (r->kind == ACL_TARGET_NAME && strcmp(r->target, bridge) != 0)
+			abort();
+		if (r->action == ACL_DENY) {
 			deny = true;
-		else
+		} else {
 			allow = true;
+			unlimited |= r->max == 0;
+			max = r->max > max ? r->max : max;
+		}
 	}
-	acl_decide(acl, bridge, &d);
+	acl_decide(acl, who, bridge, &d);
 	if (deny) {
 		if (d.verdict != ACL_VERDICT_DENY_RULE || !d.rule ||
 		    d.rule->action != ACL_DENY)
@@ -160,27 +238,36 @@ static void check_decide(const struct acl *acl, const char *bridge)
 		if (d.verdict != ACL_VERDICT_ALLOW || !d.rule ||
 		    d.rule->action != ACL_ALLOW)
 			abort();
+		if (d.max != (unlimited ? 0 : max))
+			abort();
 	} else if (d.verdict != ACL_VERDICT_DENY_DEFAULT || d.rule) {
 		abort();
 	}
-	if (d.rule && !d.rule->all && strcmp(d.rule->name, bridge) != 0)
+	if (d.rule && !acl_rule_matches(d.rule, who, bridge))
 		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const bridges[] = {
-		"br0", "br1", "br2", "br3", "virbr0", "all", "ALL", "chain",
-		"br#0", "abcdefghijklmno", "",
+		"br0", "br1", "br2", "br3", "br9", "virbr0", "all", "ALL",
+		"chain", "br#0", "lab-1", "lab-", "abcdefghijklmno", "",
+	};
+	static const uint32_t staff[] = { 50, 7 };
+	static const struct acl_subject callers[] = {
+		{ .uid = 4242, .gid = 4242 },
+		{ .uid = 1000, .gid = 1000, .groups = staff, .n_groups = 2 },
+		{ .uid = 0, .gid = 50 },
 	};
 	struct input in = { data, size };
+	struct acl_io io = { .read = tree_read, .list = tree_list, .ctx = &in };
 	struct acl_error err;
 	struct acl acl;
+	char line[4096];
 	int rc;
 
 	acl_init(&acl);
-	rc = acl_parse(&acl, TOP, (const char *)data, size, tree_read, &in,
-		       &err);
+	rc = acl_parse(&acl, TOP, (const char *)data, size, &io, &err);
 	if (rc > 0)
 		abort();
 	if (!terminated(err.file, sizeof(err.file)) ||
@@ -193,9 +280,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (err.msg[0] == '\0')
 			abort();
 	}
+	if (rc == 0 && acl_resolve(&acl, fake_resolve, NULL, &err) < 0) {
+		if (err.line == 0 || err.msg[0] == '\0')
+			abort();
+	}
 	check_rules(&acl);
-	for (size_t i = 0; i < sizeof(bridges) / sizeof(bridges[0]); i++)
-		check_decide(&acl, bridges[i]);
+	for (size_t i = 0; i < acl.n_rules; i++)
+		if (!terminated(acl_rule_format(&acl.rules[i], line, sizeof(line)),
+				sizeof(line)))
+			abort();
+	for (size_t c = 0; c < sizeof(callers) / sizeof(callers[0]); c++)
+		for (size_t i = 0; i < sizeof(bridges) / sizeof(bridges[0]); i++)
+			check_decide(&acl, &callers[c], bridges[i]);
 	acl_free(&acl);
 	return 0;
 }

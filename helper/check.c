@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include "check.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "acl.h"
+#include "aclfile.h"
+#include "ids.h"
+#include "process.h"
+#include "strutil.h"
+#include "tapgate.h"
+
+struct tally {
+	unsigned errors, warnings;
+};
+
+__attribute__((format(printf, 5, 6)))
+static void report(struct tally *t, enum acl_severity sev, const char *file,
+		   unsigned line, const char *fmt, ...)
+{
+	char shown[1024], msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	str_escape(shown, sizeof(shown), file, strlen(file));
+	if (line)
+		printf("%s:%u: %s: %s\n", shown, line,
+		       sev == ACL_SEV_ERROR ? "error" : "warning", msg);
+	else
+		printf("%s: %s: %s\n", shown,
+		       sev == ACL_SEV_ERROR ? "error" : "warning", msg);
+	if (sev == ACL_SEV_ERROR)
+		t->errors++;
+	else
+		t->warnings++;
+}
+
+static void on_diag(void *ctx, enum acl_severity sev, const struct acl_error *e)
+{
+	/* The library escapes what it quotes; controls cannot remain. */
+	char msg[sizeof(e->msg) * 4];
+
+	str_escape_controls(msg, sizeof(msg), e->msg, strlen(e->msg));
+	report(ctx, sev, e->file, e->line, "%s", msg);
+}
+
+/* Unknown names and ids: the rule then matches nobody. */
+static void check_names(const struct acl *acl, struct tally *t)
+{
+	for (size_t i = 0; i < acl->n_rules; i++) {
+		const struct acl_rule *r = &acl->rules[i];
+		const struct acl_who *who[2] = { &r->user, &r->group };
+
+		for (int k = 0; k < 2; k++) {
+			const char *what = k ? "group" : "user";
+			uint32_t id;
+			int rc = 0;
+
+			if (!who[k]->set)
+				continue;
+			if (who[k]->numeric) {
+				rc = k ? (getgrgid((gid_t)who[k]->id) ? 0 : -ENOENT) :
+				     (getpwuid((uid_t)who[k]->id) ? 0 : -ENOENT);
+				if (rc < 0)
+					report(t, ACL_SEV_WARNING, r->file, r->line,
+					       "no %s has id %u in the %s database (the rule still applies to that id)",
+					       what, who[k]->id, k ? "group" : "user");
+				continue;
+			}
+			rc = ids_resolve(NULL, k ? ACL_WHO_GROUP : ACL_WHO_USER,
+					 who[k]->name, &id);
+			if (rc == -ENOENT)
+				report(t, ACL_SEV_WARNING, r->file, r->line,
+				       "unknown %s '%s': this rule matches nobody",
+				       what, who[k]->name);
+			else if (rc < 0)
+				report(t, ACL_SEV_ERROR, r->file, r->line,
+				       "cannot look up %s '%s': %s (tapgate refuses every request while this fails)",
+				       what, who[k]->name, strerror(-rc));
+		}
+	}
+}
+
+/* The directories above each file: whoever may write one of them may
+ * swap the file for their own. tapgate itself checks only the file. */
+static void check_parents(const struct acl *acl, struct tally *t)
+{
+	for (size_t i = 0; i < acl->n_files; i++) {
+		char dir[ACL_MAX_PATH + 1], shown[1024];
+		bool seen = false;
+		char *slash;
+
+		for (size_t k = 0; k < i; k++)
+			seen |= strcmp(acl->files[k], acl->files[i]) == 0;
+		if (seen)
+			continue;
+		snprintf(dir, sizeof(dir), "%s", acl->files[i]);
+		while ((slash = strrchr(dir, '/')) != NULL) {
+			struct stat st;
+
+			slash[slash == dir ? 1 : 0] = '\0';
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+			    (st.st_uid != 0 ||
+			     ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+			      !(st.st_mode & S_ISVTX)))) {
+				str_escape(shown, sizeof(shown), dir, strlen(dir));
+				report(t, ACL_SEV_WARNING, acl->files[i], 0,
+				       "directory '%s' is %s (mode %04o): whoever can write it can replace this file",
+				       shown, st.st_uid != 0 ? "not owned by root" :
+				       "writable by group or others",
+				       (unsigned)(st.st_mode & 07777));
+			}
+			if (slash == dir)
+				break;
+		}
+	}
+}
+
+int check_run(const char *file)
+{
+	struct acl_io io = aclfile_io;
+	struct tally t = { 0 };
+	struct acl_error err;
+	char path[ACL_MAX_PATH + 1], shown[1024];
+	struct acl acl;
+	size_t n_files;
+
+	if (!file)
+		snprintf(path, sizeof(path), "%s", TAPGATE_ACL_PATH);
+	else if (file[0] == '/')
+		snprintf(path, sizeof(path), "%s", file);
+	else if (process_cwd()[0] == '/')
+		snprintf(path, sizeof(path), "%s/%s", process_cwd(), file);
+	else
+		die(EXIT_USAGE, "--check: give FILE as an absolute path (the working directory has no name)");
+
+	io.diag = on_diag;
+	io.ctx = &t;
+	acl_init(&acl);
+	acl_load(&acl, path, &io, &err);
+	check_names(&acl, &t);
+	check_parents(&acl, &t);
+	n_files = acl.n_files;
+	str_escape(shown, sizeof(shown), path, strlen(path));
+	printf("%s: %u error%s, %u warning%s (%zu rule%s in %zu file%s read as uid %u)\n",
+	       shown, t.errors, t.errors == 1 ? "" : "s", t.warnings,
+	       t.warnings == 1 ? "" : "s", acl.n_rules,
+	       acl.n_rules == 1 ? "" : "s", n_files, n_files == 1 ? "" : "s",
+	       (unsigned)getuid());
+	acl_free(&acl);
+	fflush(stdout);
+	return t.errors ? EXIT_ACL : 0;
+}

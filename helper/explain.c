@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include "explain.h"
+
+#include <errno.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "acl.h"
+#include "aclfile.h"
+#include "bridge.h"
+#include "ids.h"
+#include "netlink.h"
+#include "policy.h"
+#include "quota.h"
+#include "strutil.h"
+#include "tapgate.h"
+
+/*
+ * Root asking for another user reads the files as root, so the
+ * permission bits decide for that user what the kernel would decide
+ * if the user read them: search on every directory, read on the
+ * file. (POSIX ACLs on ACL files are not taken into account.)
+ */
+static bool permits(const struct stat *st, const struct acl_subject *s,
+		    unsigned want)
+{
+	unsigned bits;
+	bool member = st->st_gid == s->gid;
+
+	if (s->uid == 0)
+		return true;
+	for (size_t i = 0; i < s->n_groups && !member; i++)
+		member = st->st_gid == s->groups[i];
+	if (st->st_uid == s->uid)
+		bits = (st->st_mode >> 6) & 7;
+	else if (member)
+		bits = (st->st_mode >> 3) & 7;
+	else
+		bits = st->st_mode & 7;
+	return (bits & want) == want;
+}
+
+static bool may(const struct acl_subject *s, const char *path, unsigned want)
+{
+	char prefix[ACL_MAX_PATH + 1];
+	struct stat st;
+	size_t len = strlen(path);
+
+	if (len > ACL_MAX_PATH)
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		if (path[i] != '/')
+			continue;
+		memcpy(prefix, path, i);
+		prefix[i] = '\0';
+		if (stat(prefix, &st) == 0 && !permits(&st, s, 1))
+			return false;
+	}
+	/* Missing: let the reader say so. */
+	return stat(path, &st) < 0 || permits(&st, s, want);
+}
+
+static int read_as(void *ctx, const char *path, struct acl_source *src,
+		   struct acl_error *err)
+{
+	if (!may(ctx, path, 4))
+		return -EACCES;
+	return aclfile_read(NULL, path, src, err);
+}
+
+static int list_as(void *ctx, const char *dir, acl_list_add_fn add,
+		   void *add_ctx, struct acl_error *err)
+{
+	if (!may(ctx, dir, 5))
+		return -EACCES;
+	return aclfile_list(NULL, dir, add, add_ctx, err);
+}
+
+/* Who is asked about: the caller, or (root only) --user. */
+static void subject(const struct args *a, struct ids *who, bool *other)
+{
+	char shown[4 * 256];
+	int rc;
+
+	ids_self(who);
+	*other = false;
+	if (!a->user)
+		return;
+	str_escape(shown, sizeof(shown), a->user, strlen(a->user));
+	{
+		struct ids them;
+
+		rc = ids_user(a->user, &them);
+		if (rc == -ENOENT)
+			die(EXIT_USAGE, "--user: no user '%s'", shown);
+		if (rc < 0)
+			die(EXIT_USAGE, "--user: cannot look up '%s': %s", shown,
+			    strerror(-rc));
+		if (them.subject.uid == who->subject.uid) {
+			/* Oneself: the kernel's view, not the database's. */
+			ids_free(&them);
+			return;
+		}
+		if (who->subject.uid != 0) {
+			ids_free(&them);
+			die(EXIT_PRIVS, "only root may explain the decision for another user ('%s')",
+			    shown);
+		}
+		ids_free(who);
+		*who = them;
+		*other = true;
+	}
+}
+
+struct report {
+	const struct args *a;
+	const struct ids *who;
+	const struct acl *acl;
+	const char *bridge_state;     /* "bridge", "missing", "not-a-bridge" */
+	char kind[64];
+	struct bridge br;
+	struct acl_decision d;
+	bool quota_known;
+	struct quota_use use;
+	int status;
+};
+
+static const char *verdict_word(const struct report *r)
+{
+	switch (r->status) {
+	case 0:
+		return "allow";
+	case EXIT_QUOTA:
+		return "quota-full";
+	case EXIT_BRIDGE:
+		return r->d.verdict == ACL_VERDICT_ALLOW ? "no-bridge" : "deny";
+	default:
+		return "deny";
+	}
+}
+
+static void print_text(const struct report *r)
+{
+	const struct acl_subject *s = &r->who->subject;
+	char req[4 * IFNAME_SIZE], line[4096], file[1024];
+
+	str_escape(req, sizeof(req), r->a->bridge, strlen(r->a->bridge));
+	printf("user:     %s (uid %u, gid %u, groups", r->who->name,
+	       (unsigned)s->uid, (unsigned)s->gid);
+	for (size_t i = 0; i < s->n_groups; i++)
+		printf("%s%u", i ? "," : " ", (unsigned)s->groups[i]);
+	printf("%s)\n", s->n_groups ? "" : " none");
+
+	if (strcmp(r->bridge_state, "bridge") == 0)
+		printf("bridge:   '%s' exists and is a bridge%s%s%s\n", req,
+		       strcmp(r->br.name, r->a->bridge) ? " (an altname of '" : "",
+		       strcmp(r->br.name, r->a->bridge) ? r->br.shown : "",
+		       strcmp(r->br.name, r->a->bridge) ? "')" : "");
+	else if (strcmp(r->bridge_state, "missing") == 0)
+		printf("bridge:   '%s' does not exist\n", req);
+	else
+		printf("bridge:   '%s' is not a bridge (its kind is %s)\n", req,
+		       r->kind);
+
+	printf("rules:\n");
+	for (size_t i = 0; i < r->acl->n_rules; i++) {
+		const struct acl_rule *rule = &r->acl->rules[i];
+		const char *name = r->br.name[0] ? r->br.name : r->a->bridge;
+
+		if (!acl_rule_matches(rule, s, name) &&
+		    !(strcmp(name, r->a->bridge) && rule->action == ACL_DENY &&
+		      acl_rule_matches(rule, s, r->a->bridge)))
+			continue;
+		str_escape(file, sizeof(file), rule->file, strlen(rule->file));
+		printf("  %s:%u: %s\n", file, rule->line,
+		       acl_rule_format(rule, line, sizeof(line)));
+	}
+	if (r->d.verdict == ACL_VERDICT_DENY_DEFAULT)
+		printf("  (none)\n");
+
+	if (r->d.verdict == ACL_VERDICT_ALLOW && r->d.max == 0)
+		printf("quota:    no limit\n");
+	else if (r->d.verdict == ACL_VERDICT_ALLOW && r->quota_known)
+		printf("quota:    %u of %u in use%s%s%s\n", r->use.in_use, r->d.max,
+		       r->use.in_use ? " (" : "",
+		       r->use.in_use ? quota_list(&r->use, line, sizeof(line)) : "",
+		       r->use.in_use ? ")" : "");
+	else if (r->d.verdict == ACL_VERDICT_ALLOW)
+		printf("quota:    at most %u\n", r->d.max);
+
+	if (r->d.rule)
+		str_escape(file, sizeof(file), r->d.rule->file,
+			   strlen(r->d.rule->file));
+	switch (r->status) {
+	case 0:
+		printf("decision: allowed by %s:%u\n", file, r->d.rule->line);
+		break;
+	case EXIT_QUOTA:
+		printf("decision: allowed by %s:%u, but all %u taps of the quota are in use\n",
+		       file, r->d.rule->line, r->d.max);
+		break;
+	case EXIT_BRIDGE:
+		if (r->d.verdict == ACL_VERDICT_ALLOW) {
+			printf("decision: allowed by %s:%u, but there is no bridge to attach to\n",
+			       file, r->d.rule->line);
+			break;
+		}
+		/* fall through */
+	default:
+		if (r->d.verdict == ACL_VERDICT_DENY_RULE)
+			printf("decision: denied by %s:%u\n", file, r->d.rule->line);
+		else
+			printf("decision: denied: no rule allows it\n");
+	}
+}
+
+static void json_str(const char *key, const char *val, bool comma)
+{
+	char buf[4096];
+
+	printf("\"%s\":\"%s\"%s", key, str_json(buf, sizeof(buf), val,
+						 strlen(val)), comma ? "," : "");
+}
+
+static void json_rule(const struct acl_rule *rule)
+{
+	char line[4096];
+
+	printf("{");
+	json_str("file", rule->file, true);
+	printf("\"line\":%u,", rule->line);
+	json_str("action", rule->action == ACL_ALLOW ? "allow" : "deny", true);
+	json_str("rule", acl_rule_format(rule, line, sizeof(line)), false);
+	printf("}");
+}
+
+static void print_json(const struct report *r)
+{
+	const struct acl_subject *s = &r->who->subject;
+	bool first = true;
+
+	printf("{\"user\":{");
+	json_str("name", r->who->name, true);
+	printf("\"uid\":%u,\"gid\":%u,\"groups\":[", (unsigned)s->uid,
+	       (unsigned)s->gid);
+	for (size_t i = 0; i < s->n_groups; i++)
+		printf("%s%u", i ? "," : "", (unsigned)s->groups[i]);
+	printf("]},\"bridge\":{");
+	json_str("requested", r->a->bridge, true);
+	if (r->br.name[0])
+		json_str("name", r->br.name, true);
+	printf("\"exists\":%s,\"is_bridge\":%s},",
+	       strcmp(r->bridge_state, "missing") ? "true" : "false",
+	       strcmp(r->bridge_state, "bridge") ? "false" : "true");
+	json_str("decision", verdict_word(r), true);
+	printf("\"exit_status\":%d,\"deciding_rule\":", r->status);
+	if (r->d.rule)
+		json_rule(r->d.rule);
+	else
+		printf("null");
+	printf(",\"matching_rules\":[");
+	for (size_t i = 0; i < r->acl->n_rules; i++) {
+		const struct acl_rule *rule = &r->acl->rules[i];
+		const char *name = r->br.name[0] ? r->br.name : r->a->bridge;
+
+		if (!acl_rule_matches(rule, s, name) &&
+		    !(strcmp(name, r->a->bridge) && rule->action == ACL_DENY &&
+		      acl_rule_matches(rule, s, r->a->bridge)))
+			continue;
+		printf("%s", first ? "" : ",");
+		json_rule(rule);
+		first = false;
+	}
+	printf("],\"quota\":");
+	if (r->d.verdict != ACL_VERDICT_ALLOW || r->d.max == 0) {
+		printf("null");
+	} else {
+		printf("{\"max\":%u", r->d.max);
+		if (r->quota_known) {
+			printf(",\"in_use\":%u,\"taps\":[", r->use.in_use);
+			for (unsigned i = 0; i < r->use.n_shown; i++) {
+				char buf[4 * IFNAME_SIZE + 4];
+
+				printf("%s\"%s\"", i ? "," : "",
+				       str_json(buf, sizeof(buf), r->use.taps[i],
+						strlen(r->use.taps[i])));
+			}
+			printf("]");
+		}
+		printf("}");
+	}
+	printf("}\n");
+}
+
+int explain_run(const struct args *a)
+{
+	struct report r = { .a = a, .bridge_state = "bridge" };
+	struct acl_io io = aclfile_io;
+	struct acl_error err;
+	struct ids who;
+	struct acl acl;
+	struct nl_sock *sk;
+	char why[2048];
+	bool other;
+	int rc;
+
+	subject(a, &who, &other);
+	r.who = &who;
+	if (other) {
+		io.read = read_as;
+		io.list = list_as;
+		io.ctx = (void *)&who.subject;
+	}
+
+	acl_init(&acl);
+	if (policy_load(&acl, &io, &err) < 0)
+		die(EXIT_ACL, "failed to parse default acl file `%s': %s",
+		    TAPGATE_ACL_PATH, policy_error(&err, why, sizeof(why)));
+	r.acl = &acl;
+
+	sk = netlink_open();
+	rc = bridge_lookup(sk, a->bridge, &r.br, r.kind, sizeof(r.kind));
+	if (rc == -ENODEV)
+		r.bridge_state = "missing";
+	else if (rc == -EMEDIUMTYPE)
+		r.bridge_state = "not-a-bridge";
+	else if (rc < 0)
+		die(EXIT_BRIDGE, "failed to look up bridge: %s", rc == -EINVAL ?
+		    "the kernel's answer makes no sense" : nl_geterror(rc));
+
+	policy_decide(&acl, &who.subject, r.br.name[0] ? r.br.name : a->bridge,
+		      a->bridge, &r.d);
+	if (r.d.verdict != ACL_VERDICT_ALLOW)
+		r.status = EXIT_DENIED;
+	else if (!r.br.name[0])
+		r.status = EXIT_BRIDGE;
+	if (r.status == 0 && r.d.max) {
+		rc = quota_count(sk, (uid_t)who.subject.uid, &r.br, &r.use);
+		r.quota_known = rc == 0;
+		if (r.quota_known && r.use.in_use >= r.d.max)
+			r.status = EXIT_QUOTA;
+	}
+	nl_socket_free(sk);
+
+	if (a->json)
+		print_json(&r);
+	else
+		print_text(&r);
+	fflush(stdout);
+	acl_free(&acl);
+	ids_free(&who);
+	return r.status;
+}

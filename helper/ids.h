@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ids.h - who is asking, and what the ACL's names mean.
+ *
+ * The caller of a grant is what the kernel says of this process: its
+ * real uid, real gid and supplementary groups (getgroups()), never a
+ * fresh look in the group database, which may say otherwise than the
+ * groups the user's session really has.
+ */
+#ifndef TAPGATE_IDS_H
+#define TAPGATE_IDS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "acl.h"
+
+struct ids {
+	struct acl_subject subject;
+	uint32_t *groups;         /* malloc()ed; the subject points here */
+	char name[4 * ACL_MAX_WHO + 1]; /* escaped, or the uid in digits */
+};
+
+/* This process. Dies with EXIT_PRIVS if the kernel will not say. */
+void ids_self(struct ids *ids);
+
+/* The user @who (a name or a uid), as the user database has it:
+ * for root's --explain --user. 0, or -ENOENT / -errno. */
+int ids_user(const char *who, struct ids *ids);
+
+void ids_free(struct ids *ids);
+
+/* acl_resolve_fn over getpwnam_r()/getgrnam_r(). */
+int ids_resolve(void *ctx, enum acl_who_kind kind, const char *name,
+		uint32_t *id);
+
+#endif

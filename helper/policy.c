@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "policy.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ids.h"
+#include "strutil.h"
+#include "tapgate.h"
+
+int policy_load(struct acl *acl, const struct acl_io *io,
+		struct acl_error *err)
+{
+	int rc;
+
+	rc = acl_load(acl, TAPGATE_ACL_PATH, io, err);
+	if (rc < 0)
+		return rc;
+	rc = acl_resolve(acl, ids_resolve, NULL, err);
+	if (rc < 0)
+		acl_free(acl);
+	return rc;
+}
+
+void policy_decide(const struct acl *acl, const struct acl_subject *who,
+		   const char *canonical, const char *requested,
+		   struct acl_decision *d)
+{
+	struct acl_decision alt;
+
+	acl_decide(acl, who, canonical, d);
+	if (d->verdict != ACL_VERDICT_ALLOW || strcmp(requested, canonical) == 0)
+		return;
+	acl_decide(acl, who, requested, &alt);
+	if (alt.verdict == ACL_VERDICT_DENY_RULE)
+		*d = alt;
+}
+
+char *policy_error(const struct acl_error *err, char *out, size_t outsz)
+{
+	char file[1024];
+
+	/* Paths come from root's files, but are shown escaped all the same. */
+	str_escape(file, sizeof(file), err->file, strlen(err->file));
+	if (err->line)
+		snprintf(out, outsz, "%s:%u: %s", file, err->line, err->msg);
+	else if (err->file[0] && strcmp(err->file, TAPGATE_ACL_PATH) != 0)
+		snprintf(out, outsz, "%s: %s", file, err->msg);
+	else
+		snprintf(out, outsz, "%s", err->msg);
+	return out;
+}
