@@ -409,7 +409,10 @@ static int parse_who(struct load_state *st, const char *file,
 	int rc;
 
 	str_escape(shown, sizeof(shown), w->s, w->len);
-	if (w->s[0] >= '0' && w->s[0] <= '9') {
+	/* Digits, or a sign before them: meant as an id, judged as one. */
+	if ((w->s[0] >= '0' && w->s[0] <= '9') ||
+	    ((w->s[0] == '-' || w->s[0] == '+') && w->len > 1 &&
+	     w->s[1] >= '0' && w->s[1] <= '9')) {
 		rc = parse_number(w, UINT32_MAX, &id);
 		if (rc == 0 && id == UINT32_MAX)
 			return problem(st, ACL_SEV_ERROR, -ERANGE, file, lineno,
