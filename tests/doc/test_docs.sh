@@ -12,7 +12,7 @@ check() {
 }
 command -v mandoc >/dev/null || { echo "FAIL: mandoc missing (scripts/install-deps installs it)"; exit 1; }
 check "tapgate.8 lints cleanly" mandoc -T lint -W warning "$src/helper/tapgate.8"
-check "bridge.conf.5 lints cleanly" mandoc -T lint -W warning "$src/acl/bridge.conf.5"
+check "tapgate.conf.5 lints cleanly" mandoc -T lint -W warning "$src/acl/tapgate.conf.5"
 codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' "$src/helper/tapgate.h")
 [ "$(wc -w <<<"$codes")" -ge 8 ] || { echo "FAIL: could not read exit codes"; exit 1; }
 for c in $codes; do
