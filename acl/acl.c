@@ -243,8 +243,11 @@ static int glob_add(void *ctx, const char *name)
 	struct glob_list *g = ctx;
 	char **names, *copy;
 
-	/* Like the shell: a leading '.' is matched only by a '.'. */
+	/* Like the shell: a leading '.' is matched only by a '.', and
+	 * never "." or "..", whatever the lister hands us. */
 	if (name[0] == '.' && g->pattern[0] != '.')
+		return 0;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;
 	if (!pattern_match(g->pattern, name))
 		return 0;
