@@ -10,6 +10,8 @@
 #   - $TG_BIN holds the helper installed setuid (tapgate), with file
 #     caps (tapgate-caps), without privilege (tapgate-plain), the
 #     original (qemu-bridge-helper, setuid) and the test programs.
+#     The helper is copied from $TG_TAPGATE if set (e.g. the packaged
+#     /usr/libexec/tapgate), else from $TG_BUILD/helper/tapgate.
 # The pid namespace ends every process the test started when it exits;
 # nothing outlives the namespaces but an empty directory under /tmp,
 # which the exit trap removes.
@@ -39,7 +41,8 @@ tg_sandbox() {
 	# Loud, never a silent skip: CI runs as root.
 	[ "$(id -u)" = 0 ] || tg_die "end-to-end tests need root (they build namespaces and install setuid binaries)"
 	: "${TG_BUILD:?TG_BUILD must point at the build directory}"
-	[ -x "$TG_BUILD/helper/tapgate" ] || tg_die "no $TG_BUILD/helper/tapgate: build first"
+	[ -x "${TG_TAPGATE:-$TG_BUILD/helper/tapgate}" ] ||
+		tg_die "no ${TG_TAPGATE:-$TG_BUILD/helper/tapgate}: build first (or unset TG_TAPGATE)"
 	for tool in unshare setpriv setcap ip mount; do
 		command -v "$tool" >/dev/null || tg_die "missing tool: $tool"
 	done
@@ -81,15 +84,19 @@ tg_setup_inside() {
 	mount -t sysfs tg-sys /sys
 	ip link set lo up
 
-	install -m 4755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate"
-	install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-caps"
+	local helper=${TG_TAPGATE:-$TG_BUILD/helper/tapgate}
+	install -m 4755 -o root -g root "$helper" "$TG_BIN/tapgate"
+	install -m 0755 -o root -g root "$helper" "$TG_BIN/tapgate-caps"
 	setcap cap_net_admin+ep "$TG_BIN/tapgate-caps"
-	install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-plain"
+	install -m 0755 -o root -g root "$helper" "$TG_BIN/tapgate-plain"
 	install -m 0755 "$TG_BUILD/tests/tgclient" "$TG_BIN/tgclient"
 	install -m 0755 "$TG_BUILD/tests/logsink" "$TG_BIN/logsink"
-	if [ -x /usr/lib/qemu/qemu-bridge-helper ]; then
-		install -m 4755 -o root -g root /usr/lib/qemu/qemu-bridge-helper \
-			"$TG_BIN/qemu-bridge-helper"
+	# QEMU's own helper; with tapgate-qemu-compat installed that path is
+	# tapgate and the original is where dpkg diverted it.
+	local orig=/usr/lib/qemu/qemu-bridge-helper
+	orig=$(dpkg-divert --truename "$orig" 2>/dev/null || echo "$orig")
+	if [ -x "$orig" ]; then
+		install -m 4755 -o root -g root "$orig" "$TG_BIN/qemu-bridge-helper"
 	fi
 	cd "$TG_ROOT/home"
 	chmod 0777 "$TG_ROOT/home"
