@@ -27,6 +27,7 @@
 #include "netlink.h"
 #include "privs.h"
 #include "process.h"
+#include "seccomp.h"
 #include "strutil.h"
 #include "tap.h"
 #include "tapgate.h"
@@ -148,6 +149,7 @@ int main(int argc, char *argv[])
 	/* 6. Load the ACL with the caller's credentials. */
 	acl_init(&acl);
 	load_acl(&acl);
+	seccomp_install();
 
 	/* 7. Resolve the bridge: canonical name, ifindex, mtu. */
 	sk = netlink_open();
