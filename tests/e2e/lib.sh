@@ -87,6 +87,9 @@ tg_setup_inside() {
 	install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-plain"
 	install -m 0755 "$TG_BUILD/tests/tgclient" "$TG_BIN/tgclient"
 	install -m 0755 "$TG_BUILD/tests/logsink" "$TG_BIN/logsink"
+	install -m 0755 "$TG_BUILD/tests/tgadv" "$TG_BIN/tgadv"
+	install -m 0755 "$TG_BUILD/tests/tgseccomp" "$TG_BIN/tgseccomp"
+	install -m 0755 "$TG_BUILD/tests/libtgcanary.so" "$TG_BIN/libtgcanary.so"
 	if [ -x /usr/lib/qemu/qemu-bridge-helper ]; then
 		install -m 4755 -o root -g root /usr/lib/qemu/qemu-bridge-helper \
 			"$TG_BIN/qemu-bridge-helper"
