@@ -245,3 +245,31 @@ assert_no_taps() { # DESC
 	taps=$(tg_taps)
 	if [ -z "$taps" ]; then tg_ok "$1"; else tg_notok "$1 (left behind: $taps)"; fi
 }
+
+# assert_no_ports BRIDGE DESC: nothing is enslaved to BRIDGE.
+assert_no_ports() {
+	local ports
+	ports=$(ip -o link show master "$1" 2>/dev/null | awk -F': ' '{print $2}')
+	if [ -z "$ports" ]; then tg_ok "$2"; else tg_notok "$2 (ports of $1: $ports)"; fi
+}
+
+# assert_no_leak TEXT DESC: TEXT (a canary planted in a file the helper
+# must not reveal) is in none of $TG_OUT, $TG_ERR and, with a logsink,
+# the syslog.
+assert_no_leak() {
+	local where=""
+	grep -qF -- "$1" <<<"${TG_OUT:-}" && where+=" stdout"
+	grep -qF -- "$1" <<<"${TG_ERR:-}" && where+=" stderr"
+	[ -n "${TG_LOG:-}" ] && [ -f "$TG_LOG" ] && grep -qF -- "$1" "$TG_LOG" && where+=" syslog"
+	if [ -z "$where" ]; then tg_ok "$2"; else tg_notok "$2 (found in$where)"; fi
+}
+
+# assert_no_ctl TEXT DESC: no raw control byte (other than newline and
+# tab) and no DEL in TEXT: user text must have been escaped.
+assert_no_ctl() {
+	if printf '%s' "$1" | LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]'; then
+		tg_notok "$2 (raw control byte: $(printf '%s' "$1" | od -c | head -3 | tr -s ' ' | tr '\n' '|'))"
+	else
+		tg_ok "$2"
+	fi
+}
