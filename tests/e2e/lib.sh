@@ -81,9 +81,19 @@ tg_setup_inside() {
 	mount -t sysfs tg-sys /sys
 	ip link set lo up
 
-	install -m 4755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate"
-	install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-caps"
-	setcap cap_net_admin+ep "$TG_BIN/tapgate-caps"
+	# A sanitizer build (scripts/sanitize) is never made setuid or given
+	# file caps: its runtime reads the environment and writes reports
+	# where a privileged binary must not. It is run as root only
+	# (TG_SANITIZE=1, tests/e2e/sanitize_run.sh).
+	if readelf -dW "$TG_BUILD/helper/tapgate" | grep -Eq 'NEEDED.*\[lib(asan|ubsan)'; then
+		[ "${TG_SANITIZE:-}" = 1 ] ||
+			tg_die "$TG_BUILD/helper/tapgate is a sanitizer build: refusing to install it setuid or with file caps (use TG_SANITIZE=1, root runs only)"
+	fi
+	if [ "${TG_SANITIZE:-}" != 1 ]; then
+		install -m 4755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate"
+		install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-caps"
+		setcap cap_net_admin+ep "$TG_BIN/tapgate-caps"
+	fi
 	install -m 0755 -o root -g root "$TG_BUILD/helper/tapgate" "$TG_BIN/tapgate-plain"
 	install -m 0755 "$TG_BUILD/tests/tgclient" "$TG_BIN/tgclient"
 	install -m 0755 "$TG_BUILD/tests/logsink" "$TG_BIN/logsink"
