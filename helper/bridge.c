@@ -38,7 +38,9 @@ void bridge_resolve(struct nl_sock *sk, const char *requested,
 	}
 
 	name = rtnl_link_get_name(link);
-	if (!name || ifname_check(name, strlen(name)) != IFNAME_OK) {
+	if (!name)
+		name = ""; /* refused just below, as an empty name */
+	if (ifname_check(name, strlen(name)) != IFNAME_OK) {
 		rtnl_link_put(link);
 		die(EXIT_BRIDGE, "the kernel returned no valid name for bridge '%s'",
 		    shown);

@@ -28,22 +28,25 @@ static void write_stderr(const char *buf, size_t len)
 	}
 }
 
-__attribute__((format(printf, 3, 0)))
-static noreturn void vdie(int code, int err, const char *fmt, va_list ap)
+/* The message of a die() call, with ": strerror(err)" when @err. */
+__attribute__((format(printf, 4, 0)))
+static void format_msg(char *msg, size_t msgsz, int err, const char *fmt,
+		       va_list ap)
 {
-	char msg[2048];
-	size_t len;
-	int n;
+	int n = vsnprintf(msg, msgsz, fmt, ap);
 
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		msg[0] = '\0';
-	if (err && n >= 0 && (size_t)n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s",
-			 strerror(err));
+	if (err && n >= 0 && (size_t)n < msgsz)
+		snprintf(msg + n, msgsz - (size_t)n, ": %s", strerror(err));
+}
+
+static noreturn void finish(int code, char *msg, size_t msgsz)
+{
+	size_t len = strnlen(msg, msgsz - 1);
+
 	/* Messages start with the original helper's phrase, unprefixed,
 	 * so what users search for still matches (tapgate(8)). */
-	len = strnlen(msg, sizeof(msg) - 1);
 	msg[len] = '\n';
 	write_stderr(msg, len + 1);
 	msg[len] = '\0';
@@ -56,17 +59,23 @@ static noreturn void vdie(int code, int err, const char *fmt, va_list ap)
 
 void die(int code, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdie(code, 0, fmt, ap);
+	format_msg(msg, sizeof(msg), 0, fmt, ap);
+	va_end(ap);
+	finish(code, msg, sizeof(msg));
 }
 
 void die_errno(int code, const char *fmt, ...)
 {
 	int err = errno;
+	char msg[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdie(code, err, fmt, ap);
+	format_msg(msg, sizeof(msg), err, fmt, ap);
+	va_end(ap);
+	finish(code, msg, sizeof(msg));
 }
