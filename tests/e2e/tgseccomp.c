@@ -105,7 +105,7 @@ static int probe(const char *p)
 	if (strcmp(p, "open") == 0)
 		return open("/etc/hostname", O_RDONLY) < -1;
 	if (strcmp(p, "openat-create") == 0)
-		return openat(AT_FDCWD, "/tmp/tgseccomp", O_WRONLY | O_CREAT, 0600) < -1;
+		return openat(AT_FDCWD, "/dev/shm/tgseccomp", O_WRONLY | O_CREAT, 0600) < -1;
 	if (strcmp(p, "socket-inet") == 0)
 		return socket(AF_INET, SOCK_DGRAM, 0) < -1;
 	if (strcmp(p, "socket-packet") == 0)
@@ -139,7 +139,7 @@ static int probe(const char *p)
 	if (strcmp(p, "chmod") == 0)
 		return chmod("/dev/net/tun", 0666) < -1;
 	if (strcmp(p, "unlink") == 0)
-		return unlink("/tmp/tgseccomp") < -1;
+		return unlink("/dev/shm/tgseccomp") < -1;
 	if (strcmp(p, "x32-write") == 0)
 		/* The same write through the x32 ABI bit: a bad arch. */
 		return syscall(__X32_SYSCALL_BIT + SYS_write, 2, "x", 1) < -1;
