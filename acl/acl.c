@@ -55,9 +55,10 @@ static int parse_file(struct acl *acl, struct load_state *st,
 static void vset(struct acl_error *e, const char *file, unsigned line,
 		 const char *fmt, va_list ap)
 {
-	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
+	/* Truncation is fine: these are messages. */
+	(void)snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
 	e->line = line;
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	(void)vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 }
 
 __attribute__((format(printf, 5, 6)))
@@ -82,7 +83,7 @@ __attribute__((format(printf, 6, 7)))
 static int problem(struct load_state *st, enum acl_severity sev, int rc,
 		   const char *file, unsigned line, const char *fmt, ...)
 {
-	struct acl_error e;
+	struct acl_error e = { .line = 0 };
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -334,7 +335,7 @@ static int include_glob(struct acl *acl, struct load_state *st,
 				     shown);
 		} else {
 			memcpy(one, path, dirlen);
-			strcpy(one + dirlen, g.names[i]);
+			memcpy(one + dirlen, g.names[i], strlen(g.names[i]) + 1);
 			rc = include_one(acl, st, file, lineno, one);
 		}
 		if (st->io->diag)
@@ -350,13 +351,15 @@ static int do_include(struct acl *acl, struct load_state *st,
 		      const char *file, unsigned lineno, const char *arg,
 		      size_t arglen)
 {
-	char path[ACL_MAX_PATH + 1], shown[256];
+	char path[ACL_MAX_PATH + 1];
 	char *slash;
 
 	if (memchr(arg, '\0', arglen))
 		return problem(st, ACL_SEV_ERROR, -EINVAL, file, lineno,
 			       "line contains a NUL byte");
 	if (include_path(path, file, arg, arglen) < 0) {
+		char shown[256];
+
 		str_escape(shown, sizeof(shown), arg, arglen);
 		return problem(st, ACL_SEV_ERROR, -ENAMETOOLONG, file, lineno,
 			       "include path '%s' is too long", shown);
@@ -409,14 +412,13 @@ static int parse_who(struct load_state *st, const char *file,
 {
 	char shown[80];
 	unsigned long long id;
-	int rc;
 
 	str_escape(shown, sizeof(shown), w->s, w->len);
 	/* Digits, or a sign before them: meant as an id, judged as one. */
 	if ((w->s[0] >= '0' && w->s[0] <= '9') ||
 	    ((w->s[0] == '-' || w->s[0] == '+') && w->len > 1 &&
 	     w->s[1] >= '0' && w->s[1] <= '9')) {
-		rc = parse_number(w, UINT32_MAX, &id);
+		int rc = parse_number(w, UINT32_MAX, &id);
 		if (rc == 0 && id == UINT32_MAX)
 			return problem(st, ACL_SEV_ERROR, -ERANGE, file, lineno,
 				       "invalid %s id %s: that is -1, which no %s has",
@@ -569,7 +571,7 @@ static int parse_line(struct acl *acl, struct load_state *st,
 		      size_t len)
 {
 	const char *end = p + len, *rest;
-	struct word w[MAX_WORDS];
+	struct word w[MAX_WORDS] = { { NULL, 0 } };
 	size_t n = 0;
 	char shown[64];
 
@@ -730,7 +732,6 @@ static int resolve_one(struct acl_rule *r, struct acl_who *who,
 		       enum acl_who_kind kind, acl_resolve_fn fn, void *ctx,
 		       struct acl_error *err)
 {
-	char shown[ACL_MAX_WHO * 4 + 1];
 	uint32_t id;
 	int rc;
 
@@ -742,6 +743,8 @@ static int resolve_one(struct acl_rule *r, struct acl_who *who,
 		return 0;
 	}
 	if (rc < 0) {
+		char shown[ACL_MAX_WHO * 4 + 1];
+
 		str_escape(shown, sizeof(shown), who->name, strlen(who->name));
 		return fail(err, rc, r->file, r->line,
 			    "cannot look up %s '%s': %s", kind == ACL_WHO_USER ?

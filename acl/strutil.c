@@ -26,7 +26,10 @@ static size_t escape_one(unsigned char c, char tmp[6], enum escape_mode mode)
 			tmp[0] = (char)c;
 			return 1;
 		}
-		memcpy(tmp, "\\u00", 4);
+		tmp[0] = '\\';
+		tmp[1] = 'u';
+		tmp[2] = '0';
+		tmp[3] = '0';
 		tmp[4] = hex[c >> 4];
 		tmp[5] = hex[c & 0xf];
 		return 6;

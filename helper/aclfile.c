@@ -19,7 +19,7 @@ static int refuse(struct acl_error *err, int rc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	(void)vsnprintf(err->msg, sizeof(err->msg), fmt, ap); /* may cut */
 	va_end(ap);
 	return rc;
 }
@@ -111,7 +111,6 @@ int aclfile_list(void *ctx, const char *raw_dir, acl_list_add_fn add,
 		 void *add_ctx, struct acl_error *err)
 {
 	char dir[1024];
-	struct dirent *de;
 	struct stat st;
 	DIR *d;
 	int fd, rc = 0;
@@ -153,6 +152,8 @@ int aclfile_list(void *ctx, const char *raw_dir, acl_list_add_fn add,
 			      dir, strerror(-rc));
 	}
 	for (;;) {
+		struct dirent *de;
+
 		errno = 0;
 		de = readdir(d);
 		if (!de) {

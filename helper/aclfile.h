@@ -13,7 +13,7 @@
 
 #include "acl.h"
 
-#define ACLFILE_MAX_SIZE (1024 * 1024)
+#define ACLFILE_MAX_SIZE (1024L * 1024)
 
 int aclfile_read(void *ctx, const char *path, struct acl_source *src,
 		 struct acl_error *err);

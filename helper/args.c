@@ -27,7 +27,7 @@ static enum args_result usage(char *msg, size_t msgsz, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, msgsz, fmt, ap);
+	(void)vsnprintf(msg, msgsz, fmt, ap); /* may cut: a message */
 	va_end(ap);
 	return ARGS_USAGE;
 }
@@ -127,8 +127,8 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 	if (a->mode == ARGS_EXPLAIN)
 		return ARGS_OK;
 
-	if (str_to_int(fd, 0, INT_MAX, &v) < 0) {
-		str_escape(shown, sizeof(shown), fd, strlen(fd));
+	if (!fd || str_to_int(fd, 0, INT_MAX, &v) < 0) {
+		str_escape(shown, sizeof(shown), fd ? fd : "", fd ? strlen(fd) : 0);
 		return usage(msg, msgsz, "invalid --fd '%s': expected a decimal file descriptor number",
 			     shown);
 	}

@@ -35,7 +35,9 @@ int bridge_lookup(struct nl_sock *sk, const char *requested,
 	}
 
 	name = rtnl_link_get_name(link);
-	if (!name || ifname_check(name, strlen(name)) != IFNAME_OK) {
+	if (!name)
+		name = ""; /* refused just below, as an empty name */
+	if (ifname_check(name, strlen(name)) != IFNAME_OK) {
 		rtnl_link_put(link);
 		return -EINVAL;
 	}

@@ -31,7 +31,7 @@ static void report(struct tally *t, enum acl_severity sev, const char *file,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap); /* may cut: a message */
 	va_end(ap);
 	str_escape(shown, sizeof(shown), file, strlen(file));
 	if (line)
@@ -159,6 +159,7 @@ int check_run(const char *file)
 	       acl.n_rules == 1 ? "" : "s", n_files, n_files == 1 ? "" : "s",
 	       (unsigned)getuid());
 	acl_free(&acl);
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die_errno(EXIT_USAGE, "--check: failed to write the report");
 	return t.errors ? EXIT_ACL : 0;
 }

@@ -86,7 +86,6 @@ static int list_as(void *ctx, const char *dir, acl_list_add_fn add,
 static void subject(const struct args *a, struct ids *who, bool *other)
 {
 	char shown[4 * 256];
-	int rc;
 
 	ids_self(who);
 	*other = false;
@@ -95,8 +94,8 @@ static void subject(const struct args *a, struct ids *who, bool *other)
 	str_escape(shown, sizeof(shown), a->user, strlen(a->user));
 	{
 		struct ids them;
+		int rc = ids_user(a->user, &them);
 
-		rc = ids_user(a->user, &them);
 		if (rc == -ENOENT)
 			die(EXIT_USAGE, "--user: no user '%s'", shown);
 		if (rc < 0)
@@ -131,6 +130,19 @@ struct report {
 	int status;
 };
 
+/* A rule that takes part in the decision: it matches the canonical
+ * name, or it is a deny naming the altname the bridge was asked by. */
+static bool applies(const struct report *r, const struct acl_rule *rule)
+{
+	const struct acl_subject *s = &r->who->subject;
+	const char *name = r->br.name[0] ? r->br.name : r->a->bridge;
+
+	if (acl_rule_matches(rule, s, name))
+		return true;
+	return strcmp(name, r->a->bridge) != 0 && rule->action == ACL_DENY &&
+	       acl_rule_matches(rule, s, r->a->bridge);
+}
+
 static const char *verdict_word(const struct report *r)
 {
 	switch (r->status) {
@@ -149,6 +161,7 @@ static void print_text(const struct report *r)
 {
 	const struct acl_subject *s = &r->who->subject;
 	char req[4 * IFNAME_SIZE], line[4096], file[1024];
+	unsigned rline;
 
 	str_escape(req, sizeof(req), r->a->bridge, strlen(r->a->bridge));
 	printf("user:     %s (uid %u, gid %u, groups", r->who->name,
@@ -157,11 +170,13 @@ static void print_text(const struct report *r)
 		printf("%s%u", i ? "," : " ", (unsigned)s->groups[i]);
 	printf("%s)\n", s->n_groups ? "" : " none");
 
-	if (strcmp(r->bridge_state, "bridge") == 0)
+	if (strcmp(r->bridge_state, "bridge") == 0) {
+		bool alt = strcmp(r->br.name, r->a->bridge) != 0;
+
 		printf("bridge:   '%s' exists and is a bridge%s%s%s\n", req,
-		       strcmp(r->br.name, r->a->bridge) ? " (an altname of '" : "",
-		       strcmp(r->br.name, r->a->bridge) ? r->br.shown : "",
-		       strcmp(r->br.name, r->a->bridge) ? "')" : "");
+		       alt ? " (an altname of '" : "", alt ? r->br.shown : "",
+		       alt ? "')" : "");
+	}
 	else if (strcmp(r->bridge_state, "missing") == 0)
 		printf("bridge:   '%s' does not exist\n", req);
 	else
@@ -171,11 +186,8 @@ static void print_text(const struct report *r)
 	printf("rules:\n");
 	for (size_t i = 0; i < r->acl->n_rules; i++) {
 		const struct acl_rule *rule = &r->acl->rules[i];
-		const char *name = r->br.name[0] ? r->br.name : r->a->bridge;
 
-		if (!acl_rule_matches(rule, s, name) &&
-		    !(strcmp(name, r->a->bridge) && rule->action == ACL_DENY &&
-		      acl_rule_matches(rule, s, r->a->bridge)))
+		if (!applies(r, rule))
 			continue;
 		str_escape(file, sizeof(file), rule->file, strlen(rule->file));
 		printf("  %s:%u: %s\n", file, rule->line,
@@ -194,27 +206,30 @@ static void print_text(const struct report *r)
 	else if (r->d.verdict == ACL_VERDICT_ALLOW)
 		printf("quota:    at most %u\n", r->d.max);
 
+	/* Every verdict but the default deny has its rule. */
+	file[0] = '\0';
 	if (r->d.rule)
 		str_escape(file, sizeof(file), r->d.rule->file,
 			   strlen(r->d.rule->file));
+	rline = r->d.rule ? r->d.rule->line : 0;
 	switch (r->status) {
 	case 0:
-		printf("decision: allowed by %s:%u\n", file, r->d.rule->line);
+		printf("decision: allowed by %s:%u\n", file, rline);
 		break;
 	case EXIT_QUOTA:
 		printf("decision: allowed by %s:%u, but all %u taps of the quota are in use\n",
-		       file, r->d.rule->line, r->d.max);
+		       file, rline, r->d.max);
 		break;
 	case EXIT_BRIDGE:
 		if (r->d.verdict == ACL_VERDICT_ALLOW) {
 			printf("decision: allowed by %s:%u, but there is no bridge to attach to\n",
-			       file, r->d.rule->line);
+			       file, rline);
 			break;
 		}
 		/* fall through */
 	default:
 		if (r->d.verdict == ACL_VERDICT_DENY_RULE)
-			printf("decision: denied by %s:%u\n", file, r->d.rule->line);
+			printf("decision: denied by %s:%u\n", file, rline);
 		else
 			printf("decision: denied: no rule allows it\n");
 	}
@@ -256,8 +271,8 @@ static void print_json(const struct report *r)
 	if (r->br.name[0])
 		json_str("name", r->br.name, true);
 	printf("\"exists\":%s,\"is_bridge\":%s},",
-	       strcmp(r->bridge_state, "missing") ? "true" : "false",
-	       strcmp(r->bridge_state, "bridge") ? "false" : "true");
+	       strcmp(r->bridge_state, "missing") != 0 ? "true" : "false",
+	       strcmp(r->bridge_state, "bridge") != 0 ? "false" : "true");
 	json_str("decision", verdict_word(r), true);
 	printf("\"exit_status\":%d,\"deciding_rule\":", r->status);
 	if (r->d.rule)
@@ -267,11 +282,8 @@ static void print_json(const struct report *r)
 	printf(",\"matching_rules\":[");
 	for (size_t i = 0; i < r->acl->n_rules; i++) {
 		const struct acl_rule *rule = &r->acl->rules[i];
-		const char *name = r->br.name[0] ? r->br.name : r->a->bridge;
 
-		if (!acl_rule_matches(rule, s, name) &&
-		    !(strcmp(name, r->a->bridge) && rule->action == ACL_DENY &&
-		      acl_rule_matches(rule, s, r->a->bridge)))
+		if (!applies(r, rule))
 			continue;
 		printf("%s", first ? "" : ",");
 		json_rule(rule);
@@ -306,7 +318,6 @@ int explain_run(const struct args *a)
 	struct ids who;
 	struct acl acl;
 	struct nl_sock *sk;
-	char why[2048];
 	bool other;
 	int rc;
 
@@ -319,9 +330,12 @@ int explain_run(const struct args *a)
 	}
 
 	acl_init(&acl);
-	if (policy_load(&acl, &io, &err) < 0)
+	if (policy_load(&acl, &io, &err) < 0) {
+		char why[2048];
+
 		die(EXIT_ACL, "failed to parse default acl file `%s': %s",
 		    TAPGATE_ACL_PATH, policy_error(&err, why, sizeof(why)));
+	}
 	r.acl = &acl;
 
 	sk = netlink_open();
@@ -352,7 +366,8 @@ int explain_run(const struct args *a)
 		print_json(&r);
 	else
 		print_text(&r);
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die_errno(EXIT_USAGE, "--explain: failed to write the report");
 	acl_free(&acl);
 	ids_free(&who);
 	return r.status;

@@ -159,7 +159,7 @@ int ids_resolve(void *ctx, enum acl_who_kind kind, const char *name,
 				rc = ENOENT;
 		}
 		free(buf);
-		if (rc != ERANGE || size >= 4 * 1024 * 1024)
+		if (rc != ERANGE || size >= (size_t)4 * 1024 * 1024)
 			break;
 		size *= 4;
 	}

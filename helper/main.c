@@ -33,6 +33,7 @@
 #include "policy.h"
 #include "process.h"
 #include "quota.h"
+#include "seccomp.h"
 #include "strutil.h"
 #include "tap.h"
 #include "tapgate.h"
@@ -40,12 +41,18 @@
 static void load_acl(struct acl *acl)
 {
 	struct acl_error err;
-	char why[2048];
+	char why[2048], logged[1200], file[1024];
 
 	if (policy_load(acl, &aclfile_io, &err) == 0)
 		return;
-	die(EXIT_ACL, "failed to parse default acl file `%s': %s",
-	    TAPGATE_ACL_PATH, policy_error(&err, why, sizeof(why)));
+	/* The message may quote a line of a file this caller could read
+	 * (an include of /etc/shadow for a member of group shadow); the
+	 * log only says where the problem is. */
+	str_escape(file, sizeof(file), err.file, strlen(err.file));
+	snprintf(logged, sizeof(logged), "failed to parse default acl file `%s': problem at %s:%u (shown to the caller only; tapgate --check prints it)",
+		 TAPGATE_ACL_PATH, file[0] ? file : TAPGATE_ACL_PATH, err.line);
+	die_private(EXIT_ACL, logged, "failed to parse default acl file `%s': %s",
+		    TAPGATE_ACL_PATH, policy_error(&err, why, sizeof(why)));
 }
 
 /* Returns the caller's limit of taps on the bridge, 0 for none. */
@@ -55,7 +62,6 @@ static unsigned decide(const struct acl *acl, const struct ids *me,
 	bool by_altname = strcmp(requested, br->name) != 0;
 	struct acl_decision d;
 	char req[4 * IFNAME_SIZE], alias[4 * IFNAME_SIZE + 32] = "";
-	char file[512];
 
 	policy_decide(acl, &me->subject, br->name, requested, &d);
 	if (d.verdict == ACL_VERDICT_ALLOW)
@@ -63,11 +69,14 @@ static unsigned decide(const struct acl *acl, const struct ids *me,
 	str_escape(req, sizeof(req), requested, strlen(requested));
 	if (by_altname)
 		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->shown);
-	if (d.verdict == ACL_VERDICT_DENY_RULE)
+	if (d.verdict == ACL_VERDICT_DENY_RULE) {
+		char file[512];
+
 		die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: denied by %s:%u",
 		    (unsigned)me->subject.uid, req, alias,
 		    str_escape(file, sizeof(file), d.rule->file, strlen(d.rule->file)),
 		    d.rule->line);
+	}
 	die(EXIT_DENIED, "access denied by acl file: uid %u may not use bridge '%s'%s: no rule in %s (or a file it includes that you can read) allows it; add 'allow %s' (tapgate --explain --br=%s shows why)",
 	    (unsigned)me->subject.uid, req, alias, TAPGATE_ACL_PATH, br->shown,
 	    req);
@@ -114,16 +123,19 @@ int main(int argc, char *argv[])
 	/* 4. Parse the command line (pure: names validated once here). */
 	switch (args_parse(argc, argv, &args, msg, sizeof(msg))) {
 	case ARGS_HELP:
-		fputs(args_usage, stdout);
-		printf("Creates a tap on bridge if %s allows it and passes it over unix socket unixfd.\nSee tapgate(8).\n",
-		       TAPGATE_ACL_PATH);
+		if (fputs(args_usage, stdout) < 0 ||
+		    printf("Creates a tap on bridge if %s allows it and passes it over unix socket unixfd.\nSee tapgate(8).\n",
+			   TAPGATE_ACL_PATH) < 0 || fflush(stdout) != 0)
+			return EXIT_USAGE;
 		return 0;
 	case ARGS_VERSION:
-		printf("tapgate %s (acl file %s)\n", TAPGATE_VERSION,
-		       TAPGATE_ACL_PATH);
+		if (printf("tapgate %s (acl file %s)\n", TAPGATE_VERSION,
+			   TAPGATE_ACL_PATH) < 0 || fflush(stdout) != 0)
+			return EXIT_USAGE;
 		return 0;
 	case ARGS_USAGE:
-		fputs(args_usage, stderr);
+		/* If stderr is gone, die() has nowhere to write either. */
+		(void)fputs(args_usage, stderr);
 		die(EXIT_USAGE, "%s", msg);
 	case ARGS_OK:
 		break;
@@ -148,10 +160,12 @@ int main(int argc, char *argv[])
 
 	/* 6. Load the ACL with the caller's credentials, and turn its
 	 *    user and group names into ids; the caller is what the kernel
-	 *    says of this process. */
+	 *    says of this process. Name services done, from here on only
+	 *    the system calls of a grant are allowed (seccomp.c). */
 	ids_self(&me);
 	acl_init(&acl);
 	load_acl(&acl);
+	seccomp_install();
 
 	/* 7. Resolve the bridge: canonical name, ifindex, mtu. */
 	sk = netlink_open();

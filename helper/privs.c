@@ -15,9 +15,12 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "strutil.h"
 #include "tapgate.h"
 
 static void keep_only_net_admin(void)
@@ -32,6 +35,42 @@ noreturn void privs_die_unprivileged(bool nnp_before)
 	die(EXIT_PRIVS, "tapgate has no privilege: install it setuid root or with cap_net_admin%s",
 	    nnp_before ? " (no_new_privs is set, e.g. by QEMU's -sandbox on, so neither can take effect)"
 			 : " (is its file system mounted nosuid, or were its mode bits or capabilities lost when it was copied?)");
+}
+
+/*
+ * A file-capability install must carry cap_net_admin and nothing else.
+ * More (cap_sys_admin, cap_dac_override, ...) is a packaging mistake
+ * or a planted binary; the extra capabilities would also be live, and
+ * effective with +ep, from exec until here, through the loader and
+ * every library constructor. Refuse, naming them, rather than quietly
+ * dropping them and carrying on. Everything is dropped before the
+ * message is written and logged.
+ */
+static void refuse_extra_caps(void)
+{
+	char names[512] = "?";
+	char *text;
+
+	capng_update(CAPNG_DROP, CAPNG_PERMITTED, CAP_NET_ADMIN);
+	text = capng_print_caps_text(CAPNG_PRINT_BUFFER, CAPNG_PERMITTED);
+	if (text) {
+		str_escape(names, sizeof(names), text, strlen(text));
+		free(text);
+	}
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+		_exit(EXIT_PRIVS);
+	die(EXIT_PRIVS, "tapgate refuses to run with capabilities other than cap_net_admin (it also has: %s): reinstall it with 'setcap cap_net_admin+p'",
+	    names);
+}
+
+static bool has_only_net_admin(void)
+{
+	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (cap != CAP_NET_ADMIN &&
+		    capng_have_capability(CAPNG_PERMITTED, cap))
+			return false;
+	return true;
 }
 
 /* Back to the real gid everywhere (a setgid install is not ours). */
@@ -85,6 +124,8 @@ enum privs_mode privs_drop(void)
 			die(EXIT_PRIVS, "failed to read our capabilities");
 		mode = capng_have_capability(CAPNG_PERMITTED, CAP_NET_ADMIN) ?
 		       PRIVS_FILECAPS : PRIVS_NONE;
+		if (mode == PRIVS_FILECAPS && !has_only_net_admin())
+			refuse_extra_caps();
 		/* Without CAP_SETPCAP the bounding set stays; we never exec
 		 * and no_new_privs is set, so it cannot matter. */
 		if (mode == PRIVS_FILECAPS)

@@ -59,9 +59,8 @@ static void parse_link(struct nl_msg *msg, const char *prefix,
 		       struct link_info *li)
 {
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
-	struct nlattr *tb[IFLA_MAX + 1], *a;
+	struct nlattr *tb[IFLA_MAX + 1];
 	struct ifinfomsg *ifi;
-	int rem;
 
 	memset(li, 0, sizeof(*li));
 	if (hdr->nlmsg_type != RTM_NEWLINK ||
@@ -84,6 +83,9 @@ static void parse_link(struct nl_msg *msg, const char *prefix,
 			parse_tun(info[IFLA_INFO_DATA], li);
 	}
 	if (tb[IFLA_PROP_LIST]) {
+		struct nlattr *a;
+		int rem;
+
 		nla_for_each_nested(a, tb[IFLA_PROP_LIST], rem) {
 			if (nla_type(a) == IFLA_ALT_IFNAME &&
 			    strncmp(nla_data(a), prefix, strlen(prefix)) == 0)
@@ -251,11 +253,11 @@ static int try_slot(struct nl_sock *sk, struct count_ctx *c, unsigned k,
 		    int ifindex)
 {
 	char name[SLOT_SIZE + 16];
-	int rc;
 
 	snprintf(name, sizeof(name), "%s%u", c->prefix, k);
 	for (int attempt = 0; attempt < 2; attempt++) {
-		rc = altname(sk, RTM_NEWLINKPROP, ifindex, name);
+		int rc = altname(sk, RTM_NEWLINKPROP, ifindex, name);
+
 		if (rc != -NLE_EXIST)
 			return rc;
 		rc = holder(sk, c, name);
@@ -284,17 +286,19 @@ void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 {
 	struct quota_use use;
 	struct count_ctx c;
-	char list[256];
 	int rc;
 
 	rc = quota_count(sk, uid, br, &use);
 	if (rc < 0)
 		die(EXIT_TAP, "failed to count the taps of uid %u on bridge '%s': %s",
 		    (unsigned)uid, br->shown, nl_geterror(rc));
-	if (use.in_use >= max)
+	if (use.in_use >= max) {
+		char list[256];
+
 		die(EXIT_QUOTA, "quota reached: uid %u already has %u tap%s on bridge '%s' (%s) and the ACL allows at most %u; close one first",
 		    (unsigned)uid, use.in_use, use.in_use == 1 ? "" : "s",
 		    br->shown, quota_list(&use, list, sizeof(list)), max);
+	}
 
 	/* Taps without a slot (granted before the limit existed) use up
 	 * the top slots: slotless ones only ever go away. */

@@ -34,6 +34,11 @@ enum tapgate_exit {
 __attribute__((format(printf, 2, 3)))
 noreturn void die(int code, const char *fmt, ...);
 
+/* Like die(), but the log gets @logged instead: for a message that may
+ * quote a file the caller could read but the log's readers may not. */
+__attribute__((format(printf, 3, 4)))
+noreturn void die_private(int code, const char *logged, const char *fmt, ...);
+
 /* Like die(), appending ": strerror(errno)" (errno saved first). */
 __attribute__((format(printf, 2, 3)))
 noreturn void die_errno(int code, const char *fmt, ...);

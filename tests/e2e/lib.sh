@@ -84,13 +84,26 @@ tg_setup_inside() {
 	mount -t sysfs tg-sys /sys
 	ip link set lo up
 
+	# A sanitizer build (scripts/sanitize) is never made setuid or given
+	# file caps: its runtime reads the environment and writes reports
+	# where a privileged binary must not. It is run as root only
+	# (TG_SANITIZE=1, tests/e2e/sanitize_run.sh).
 	local helper=${TG_TAPGATE:-$TG_BUILD/helper/tapgate}
-	install -m 4755 -o root -g root "$helper" "$TG_BIN/tapgate"
-	install -m 0755 -o root -g root "$helper" "$TG_BIN/tapgate-caps"
-	setcap cap_net_admin+ep "$TG_BIN/tapgate-caps"
+	if readelf -dW "$helper" | grep -Eq 'NEEDED.*\[lib(asan|ubsan)'; then
+		[ "${TG_SANITIZE:-}" = 1 ] ||
+			tg_die "$helper is a sanitizer build: refusing to install it setuid or with file caps (use TG_SANITIZE=1, root runs only)"
+	fi
+	if [ "${TG_SANITIZE:-}" != 1 ]; then
+		install -m 4755 -o root -g root "$helper" "$TG_BIN/tapgate"
+		install -m 0755 -o root -g root "$helper" "$TG_BIN/tapgate-caps"
+		setcap cap_net_admin+ep "$TG_BIN/tapgate-caps"
+	fi
 	install -m 0755 -o root -g root "$helper" "$TG_BIN/tapgate-plain"
 	install -m 0755 "$TG_BUILD/tests/tgclient" "$TG_BIN/tgclient"
 	install -m 0755 "$TG_BUILD/tests/logsink" "$TG_BIN/logsink"
+	install -m 0755 "$TG_BUILD/tests/tgadv" "$TG_BIN/tgadv"
+	install -m 0755 "$TG_BUILD/tests/tgseccomp" "$TG_BIN/tgseccomp"
+	install -m 0755 "$TG_BUILD/tests/libtgcanary.so" "$TG_BIN/libtgcanary.so"
 	# QEMU's own helper; with tapgate-qemu-compat installed that path is
 	# tapgate and the original is where dpkg diverted it.
 	local orig=/usr/lib/qemu/qemu-bridge-helper
@@ -248,4 +261,32 @@ assert_no_taps() { # DESC
 	local taps
 	taps=$(tg_taps)
 	if [ -z "$taps" ]; then tg_ok "$1"; else tg_notok "$1 (left behind: $taps)"; fi
+}
+
+# assert_no_ports BRIDGE DESC: nothing is enslaved to BRIDGE.
+assert_no_ports() {
+	local ports
+	ports=$(ip -o link show master "$1" 2>/dev/null | awk -F': ' '{print $2}')
+	if [ -z "$ports" ]; then tg_ok "$2"; else tg_notok "$2 (ports of $1: $ports)"; fi
+}
+
+# assert_no_leak TEXT DESC: TEXT (a canary planted in a file the helper
+# must not reveal) is in none of $TG_OUT, $TG_ERR and, with a logsink,
+# the syslog.
+assert_no_leak() {
+	local where=""
+	grep -qF -- "$1" <<<"${TG_OUT:-}" && where+=" stdout"
+	grep -qF -- "$1" <<<"${TG_ERR:-}" && where+=" stderr"
+	[ -n "${TG_LOG:-}" ] && [ -f "$TG_LOG" ] && grep -qF -- "$1" "$TG_LOG" && where+=" syslog"
+	if [ -z "$where" ]; then tg_ok "$2"; else tg_notok "$2 (found in$where)"; fi
+}
+
+# assert_no_ctl TEXT DESC: no raw control byte (other than newline and
+# tab) and no DEL in TEXT: user text must have been escaped.
+assert_no_ctl() {
+	if printf '%s' "$1" | LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]'; then
+		tg_notok "$2 (raw control byte: $(printf '%s' "$1" | od -c | head -3 | tr -s ' ' | tr '\n' '|'))"
+	else
+		tg_ok "$2"
+	fi
 }

@@ -78,8 +78,10 @@ n=$(nlines)
 tg_run "$TG_BIN/tapgate" -- --br=br0
 assert_eq "$(tg_exit)" 3 "ACL parse error: exit 3"
 log=$(log_after "$n")
-assert_match "$log" "^<84>.*refused .*reason=failed to parse default acl file .*unknown keyword 'alow'" \
-	"ACL parse error: logged with the reason"
+assert_match "$log" "^<84>.*refused .*reason=failed to parse default acl file .*problem at /etc/qemu/bridge.conf:1 \\(shown to the caller only; tapgate --check prints it\\)$" \
+	"ACL parse error: logged with where it is"
+assert_no_match "$log" "alow" "ACL parse error: the log quotes nothing of the file"
+assert_match "$TG_ERR" "unknown keyword 'alow'" "ACL parse error: the caller is told what is wrong"
 tg_acl 'allow br0\n'
 
 n=$(nlines)
