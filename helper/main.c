@@ -90,13 +90,17 @@ static noreturn void die_tun(int err, enum privs_mode mode)
 	    " (with file capabilities the caller opens it: it must be mode 0666, or install tapgate setuid root)" : "");
 }
 
+/* At file scope, so that it stays reachable when a later step dies:
+ * the kernel closes it at exit, and LeakSanitizer (scripts/sanitize)
+ * does not count it as lost. */
+static struct nl_sock *sk;
+
 int main(int argc, char *argv[])
 {
 	struct args args;
 	struct acl acl;
 	struct ids me;
 	struct bridge br;
-	struct nl_sock *sk;
 	enum privs_mode mode;
 	char msg[512], tap[IFNAME_SIZE];
 	bool nnp_before;

@@ -139,14 +139,16 @@ static int transact(struct nl_sock *sk, struct nl_msg *msg,
 		    nl_recvmsg_msg_cb_t fn, void *arg)
 {
 	bool dump = nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP;
-	struct nl_cb *cb;
+	struct nl_cb *cb, *orig;
 	int rc;
 
 	rc = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
 	if (rc < 0)
 		return rc;
-	cb = nl_cb_clone(nl_socket_get_cb(sk));
+	orig = nl_socket_get_cb(sk); /* a reference of our own */
+	cb = orig ? nl_cb_clone(orig) : NULL;
+	nl_cb_put(orig);
 	if (!cb)
 		return -NLE_NOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, arg);

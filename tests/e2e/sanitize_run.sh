@@ -108,6 +108,40 @@ rm -f /dev/log
 run "no syslog socket" -- --br=br1
 tg_logsink
 
+# --- the ACL language: qualifiers, patterns, globs, quotas -----------------
+mkdir -p /etc/qemu/bridge.d && chmod 0755 /etc/qemu/bridge.d
+tg_acl 'deny br1 user nosuchuser\n' /etc/qemu/bridge.d/10-x.conf
+tg_acl 'allow b?[0-9]* user root group 0 max 2\ninclude /etc/qemu/bridge.d/*.conf\n'
+run "grant under user, group, pattern, glob and max 2" -- --br=br0
+assert_eq "$(tg_exit)" 0 "quota grant: exit 0"
+tg_run --root "$H" --hold="$H --explain --br=br0 --json >/dev/null; $H --br=br0 --fd=0 2>/dev/null; $H --explain --br=br0" -- --br=br0
+sane "grant holding one tap while --explain counts it"
+assert_match "$TG_OUT" "quota: +1 of 2 in use" "explain under the sanitizer counted the held tap"
+tg_run --root "$H" --hold="$TG_BIN/tgclient -- $H --br=br0 >/dev/null" -- --br=br0
+sane "a second tap (max 2) while one is held"
+tg_acl 'allow br0 max 1\n'
+tg_run --root "$H" --hold="$TG_BIN/tgclient -- $H --br=br0 > $TG_ROOT/quota.out 2>&1" -- --br=br0
+sane "quota full while one is held"
+assert_match "$(cat "$TG_ROOT/quota.out")" "^exit=8$" "quota full: exit 8"
+for args in "--check" "--check /etc/qemu/bridge.d/10-x.conf" "--explain --br=br0" \
+	"--explain --br=nosuch --json" "--explain --br=veth0" "--explain --br=br0 --user=root"; do
+	set +e
+	TG_OUT=$("$H" $args 2>"$TG_ROOT/stderr"); rc=$?
+	set -e
+	TG_ERR=$(cat "$TG_ROOT/stderr")
+	TG_OUT="exit=$rc"
+	sane "tapgate $args"
+done
+tg_acl 'alow br0\nallow br0 max 0\nallow br/*\ninclude /etc/qemu/nope.d/*.conf\n'
+set +e
+TG_OUT=$("$H" --check 2>"$TG_ROOT/stderr"); rc=$?
+set -e
+TG_ERR=$(cat "$TG_ROOT/stderr")
+TG_OUT="exit=$rc"
+sane "tapgate --check of a file with errors"
+assert_eq "$rc" 3 "--check with errors: exit 3"
+tg_acl 'allow br0\n'
+
 # --- both fuzz corpora through the real binary ---------------------------
 
 # fuzz_args: each input is a NUL-separated argument list; run once as
