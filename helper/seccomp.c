@@ -10,11 +10,11 @@
  * MUST keep every die() path working: stderr (fd 2 only), syslog over
  *      an AF_UNIX socket to /dev/log, exit_group.
  *
- * The list is what tests/e2e show the grant and every refusal after
- * the install point use, and nothing more. Where a call takes a
- * selector (socket family, ioctl request, mmap protection) the
- * selector is pinned too. tests/e2e/test_seccomp.sh proves the filter
- * is loaded in the real binary and that what it leaves out kills.
+ * The rules, and why each is there, are in seccomp_gen.c, which has
+ * libseccomp compile them at build time; here the program is only
+ * loaded, with one prctl(). tests/e2e/test_seccomp.sh proves the
+ * filter is loaded in the real binary and that what it leaves out
+ * kills.
  */
 #define _GNU_SOURCE
 #include "seccomp.h"
@@ -24,69 +24,14 @@
 #ifdef TAPGATE_SECCOMP
 
 #include <errno.h>
-#include <linux/if_tun.h>
-#include <linux/netlink.h>
-#include <linux/sockios.h>
-#include <seccomp.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <time.h>
-#include <unistd.h>
 
-struct rule {
-	int nr;
-	unsigned nargs;
-	struct scmp_arg_cmp arg[2];
-};
-
-#define ANY(name) { SCMP_SYS(name), 0, { { 0 } } }
-#define ARG1(name, a) { SCMP_SYS(name), 1, { a } }
-#define ARG2(name, a, b) { SCMP_SYS(name), 2, { a, b } }
-
-static const struct rule rules[] = {
-	/* memory: malloc and free, libnl's buffers; never executable.
-	 * (mprotect and madvise serve only malloc's secondary arenas,
-	 * which a single-threaded process never creates.) */
-	ANY(brk),
-	ARG1(mmap, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
-	ANY(munmap),
-	ANY(mremap),
-	/* netlink (NETLINK_ROUTE only) for the bridge and the tap, and
-	 * syslog's AF_UNIX socket to /dev/log (datagram, or stream as
-	 * glibc's fallback) */
-	ARG2(socket, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
-	     SCMP_A2(SCMP_CMP_EQ, NETLINK_ROUTE)),
-	ARG1(socket, SCMP_A0(SCMP_CMP_EQ, AF_UNIX)),
-	ANY(bind),
-	ANY(connect),
-	ANY(getsockname),
-	ANY(setsockopt),
-	ANY(sendmsg),
-	ANY(sendto),
-	ANY(recvmsg),
-	ANY(close),
-	/* the tap: exactly the requests tap.c makes */
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNGETFEATURES)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNSETIFF)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNSETOWNER)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, SIOCGIFHWADDR)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, SIOCGIFINDEX)),
-	/* cap_net_admin in and out of the effective set (privs.c) */
-	ANY(capset),
-	/* libnl's port id and syslog's LOG_PID; the uid in messages;
-	 * syslog's timestamp where the vDSO cannot serve it */
-	ANY(getpid),
-	ANY(getuid),
-	ANY(clock_gettime),
-	/* messages go to stderr only */
-	ARG1(write, SCMP_A0(SCMP_CMP_EQ, STDERR_FILENO)),
-	/* the end; and the caller may stop and continue us at any time,
-	 * which must not turn a restarted call into a kill */
-	ANY(exit_group),
-	ANY(restart_syscall),
-};
+/* The BPF program, compiled from the rules in seccomp_gen.c by
+ * libseccomp at build time. */
+#include "seccomp_bpf.h"
 
 /* Things the code below the install point would otherwise do lazily,
  * through calls the filter does not allow: syslog() stamps its lines
@@ -98,23 +43,16 @@ static void warm_up(void)
 
 void seccomp_install(void)
 {
-	scmp_filter_ctx ctx;
-	int rc = 0;
+	struct sock_fprog prog = {
+		.len = sizeof(seccomp_bpf) / sizeof(seccomp_bpf[0]),
+		.filter = (struct sock_filter *)seccomp_bpf,
+	};
 
 	warm_up();
-	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-	if (!ctx)
-		die(EXIT_PRIVS, "failed to set up the system call filter: out of memory");
-	for (size_t i = 0; rc == 0 && i < sizeof(rules) / sizeof(rules[0]); i++)
-		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, rules[i].nr,
-					    rules[i].nargs, rules[i].arg);
-	if (rc == 0)
-		rc = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (rc < 0) {
-		errno = -rc;
+	/* no_new_privs is set since process_harden(), as the kernel
+	 * requires of an unprivileged filter. */
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		die_errno(EXIT_PRIVS, "failed to install the system call filter");
-	}
 }
 
 #else
