@@ -244,9 +244,11 @@ static int glob_add(void *ctx, const char *name)
 	struct glob_list *g = ctx;
 	char **names, *copy;
 
-	/* Like the shell: a leading '.' is matched only by a '.', and
-	 * never "." or "..", whatever the lister hands us. */
-	if (name[0] == '.' && g->pattern[0] != '.')
+	/* Like the shell (fnmatch's FNM_PERIOD): a leading '.' is matched
+	 * only by a literal '.', "." or "\\.", not by '*', '?' or a set;
+	 * and never "." or "..", whatever the lister hands us. */
+	if (name[0] == '.' && g->pattern[0] != '.' &&
+	    !(g->pattern[0] == '\\' && g->pattern[1] == '.'))
 		return 0;
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return 0;

@@ -330,12 +330,8 @@ int explain_run(const struct args *a)
 	}
 
 	acl_init(&acl);
-	if (policy_load(&acl, &io, &err) < 0) {
-		char why[2048];
-
-		die(EXIT_ACL, "failed to parse default acl file `%s': %s",
-		    TAPGATE_ACL_PATH, policy_error(&err, why, sizeof(why)));
-	}
+	if (policy_load(&acl, &io, &err) < 0)
+		policy_die(&err);
 	r.acl = &acl;
 
 	sk = netlink_open();
@@ -355,7 +351,8 @@ int explain_run(const struct args *a)
 	else if (!r.br.name[0])
 		r.status = EXIT_BRIDGE;
 	if (r.status == 0 && r.d.max) {
-		rc = quota_count(sk, (uid_t)who.subject.uid, &r.br, &r.use);
+		rc = quota_count(sk, (uid_t)who.subject.uid, &r.br, r.d.max,
+				 &r.use);
 		r.quota_known = rc == 0;
 		if (r.quota_known && r.use.in_use >= r.d.max)
 			r.status = EXIT_QUOTA;

@@ -163,8 +163,9 @@ int ids_resolve(void *ctx, enum acl_who_kind kind, const char *name,
 			break;
 		size *= 4;
 	}
-	/* getpwnam(3): "not found" may also come back as these. */
-	if (rc == ESRCH || rc == EBADF || rc == EPERM)
-		rc = ENOENT;
+	/* Only ENOENT (or no entry and no error) means "no such name";
+	 * getpwnam(3) allows ESRCH, EBADF and EPERM for it too, but they
+	 * are also what a failing lookup returns, and a deny rule must
+	 * not vanish with the name service: they fail the load. */
 	return -rc;
 }

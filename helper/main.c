@@ -41,18 +41,9 @@
 static void load_acl(struct acl *acl)
 {
 	struct acl_error err;
-	char why[2048], logged[1200], file[1024];
 
-	if (policy_load(acl, &aclfile_io, &err) == 0)
-		return;
-	/* The message may quote a line of a file this caller could read
-	 * (an include of /etc/shadow for a member of group shadow); the
-	 * log only says where the problem is. */
-	str_escape(file, sizeof(file), err.file, strlen(err.file));
-	snprintf(logged, sizeof(logged), "failed to parse default acl file `%s': problem at %s:%u (shown to the caller only; tapgate --check prints it)",
-		 TAPGATE_ACL_PATH, file[0] ? file : TAPGATE_ACL_PATH, err.line);
-	die_private(EXIT_ACL, logged, "failed to parse default acl file `%s': %s",
-		    TAPGATE_ACL_PATH, policy_error(&err, why, sizeof(why)));
+	if (policy_load(acl, &aclfile_io, &err) < 0)
+		policy_die(&err);
 }
 
 /* Returns the caller's limit of taps on the bridge, 0 for none. */
@@ -190,6 +181,8 @@ int main(int argc, char *argv[])
 	tapindex = tap_index(sk, tap);
 	if (max)
 		quota_claim(sk, getuid(), &br, max, tapindex);
+	else
+		quota_mark(sk, getuid(), &br, tapindex);
 	tap_attach(sk, tunfd, tap, tapindex, &br);
 	privs_lower();
 	ids_free(&me);

@@ -36,6 +36,21 @@ void policy_decide(const struct acl *acl, const struct acl_subject *who,
 		*d = alt;
 }
 
+noreturn void policy_die(const struct acl_error *err)
+{
+	char why[2048], logged[1200], file[1024];
+
+	/* The message may quote a line of a file this caller could read
+	 * (an include of /etc/shadow for a member of group shadow); the
+	 * log only says where the problem is. */
+	str_escape(file, sizeof(file), err->file, strlen(err->file));
+	(void)snprintf(logged, sizeof(logged), "failed to parse default acl file `%s': problem at %s:%u (shown to the caller only; tapgate --check prints it)",
+		       TAPGATE_ACL_PATH, file[0] ? file : TAPGATE_ACL_PATH,
+		       err->line);
+	die_private(EXIT_ACL, logged, "failed to parse default acl file `%s': %s",
+		    TAPGATE_ACL_PATH, policy_error(err, why, sizeof(why)));
+}
+
 char *policy_error(const struct acl_error *err, char *out, size_t outsz)
 {
 	char file[1024];

@@ -8,6 +8,7 @@
 #define TAPGATE_POLICY_H
 
 #include <stddef.h>
+#include <stdnoreturn.h>
 
 #include "acl.h"
 
@@ -24,6 +25,11 @@ int policy_load(struct acl *acl, const struct acl_io *io,
 void policy_decide(const struct acl *acl, const struct acl_subject *who,
 		   const char *canonical, const char *requested,
 		   struct acl_decision *d);
+
+/* End with EXIT_ACL for an ACL that did not load: the full message to
+ * the caller, only FILE:LINE to the log (it may quote a file the log's
+ * readers may not read). */
+noreturn void policy_die(const struct acl_error *err);
 
 /* "FILE:LINE: msg", "FILE: msg" or "msg", escaped. */
 char *policy_error(const struct acl_error *err, char *out, size_t outsz);

@@ -27,15 +27,16 @@ struct link_info {
 	int ifindex;
 	int master;
 	bool tap;                 /* kind tun, in tap mode */
-	bool has_owner;
-	uint32_t owner;
-	bool has_slot;            /* an altname with our slot prefix */
+	bool ours;                /* an altname with our prefix: */
+	bool marker;              /* "...tIFINDEX", granted without max */
+	unsigned slot;            /* or "...K", quota slot K */
 	char name[IFNAME_SIZE];
 };
 
 struct count_ctx {
 	uid_t uid;
 	const struct bridge *br;
+	unsigned max;             /* for quota_use.outside; 0: none */
 	char prefix[SLOT_SIZE];
 	struct quota_use *use;
 	struct link_info one;     /* for a single lookup */
@@ -49,10 +50,36 @@ static void parse_tun(struct nlattr *data, struct link_info *li)
 		return;
 	if (tb[IFLA_TUN_TYPE] && nla_len(tb[IFLA_TUN_TYPE]) >= 1)
 		li->tap = nla_get_u8(tb[IFLA_TUN_TYPE]) == IFF_TAP;
-	if (tb[IFLA_TUN_OWNER] && nla_len(tb[IFLA_TUN_OWNER]) >= 4) {
-		li->has_owner = true;
-		li->owner = nla_get_u32(tb[IFLA_TUN_OWNER]);
+}
+
+/* One altname: ours if it is PREFIX then digits (a slot) or "t" and
+ * digits (a marker). */
+static void parse_altname(const char *name, const char *prefix,
+			  struct link_info *li)
+{
+	size_t plen = strlen(prefix);
+	const char *p = name + plen;
+	bool marker = false;
+	unsigned long v = 0;
+
+	if (strncmp(name, prefix, plen) != 0)
+		return;
+	if (*p == 't') {
+		marker = true;
+		p++;
 	}
+	if (*p < '0' || *p > '9')
+		return;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > 0xffffffffUL)
+			return;
+	}
+	if (*p)
+		return;
+	li->ours = true;
+	li->marker = marker;
+	li->slot = marker ? 0 : (unsigned)v;
 }
 
 static void parse_link(struct nl_msg *msg, const char *prefix,
@@ -87,14 +114,20 @@ static void parse_link(struct nl_msg *msg, const char *prefix,
 		int rem;
 
 		nla_for_each_nested(a, tb[IFLA_PROP_LIST], rem) {
-			if (nla_type(a) == IFLA_ALT_IFNAME &&
-			    strncmp(nla_data(a), prefix, strlen(prefix)) == 0)
-				li->has_slot = true;
+			char alt[SLOT_SIZE + 16];
+
+			if (nla_type(a) != IFLA_ALT_IFNAME || li->ours)
+				continue;
+			nla_strlcpy(alt, a, sizeof(alt));
+			parse_altname(alt, prefix, li);
 		}
 	}
 }
 
-/* A tap of @uid on @br: owned by it, or holding its slot. */
+/* A tap on @br that tapgate granted to @uid: it carries one of the
+ * uid's names for the bridge. Not the tun owner: whoever holds a tap's
+ * fd may change that (TUNSETOWNER), and so give a tap away or pin it
+ * on someone else. */
 static int on_link(struct nl_msg *msg, void *arg)
 {
 	struct count_ctx *c = arg;
@@ -102,13 +135,11 @@ static int on_link(struct nl_msg *msg, void *arg)
 	struct link_info li;
 
 	parse_link(msg, c->prefix, &li);
-	if (!li.seen || !li.tap || li.master != c->br->ifindex)
-		return NL_OK;
-	if (!li.has_slot && !(li.has_owner && li.owner == (uint32_t)c->uid))
+	if (!li.seen || !li.tap || li.master != c->br->ifindex || !li.ours)
 		return NL_OK;
 	use->in_use++;
-	if (!li.has_slot)
-		use->slotless++;
+	if (li.marker || (c->max && li.slot >= c->max))
+		use->outside++;
 	if (use->n_shown < QUOTA_SHOW_TAPS)
 		memcpy(use->taps[use->n_shown++], li.name, IFNAME_SIZE);
 	return NL_OK;
@@ -164,25 +195,26 @@ static int transact(struct nl_sock *sk, struct nl_msg *msg,
 }
 
 static void init_ctx(struct count_ctx *c, uid_t uid, const struct bridge *br,
-		     struct quota_use *use)
+		     unsigned max, struct quota_use *use)
 {
 	memset(c, 0, sizeof(*c));
 	c->uid = uid;
 	c->br = br;
+	c->max = max;
 	c->use = use;
 	snprintf(c->prefix, sizeof(c->prefix), SLOT_FMT, (unsigned)uid,
 		 br->ifindex);
 }
 
-int quota_count(struct nl_sock *sk, uid_t uid, const struct bridge *br,
-		struct quota_use *use)
+static int count_once(struct nl_sock *sk, uid_t uid, const struct bridge *br,
+		      unsigned max, struct quota_use *use)
 {
 	struct count_ctx c;
 	struct nl_msg *msg;
 	struct nlattr *info;
 
 	memset(use, 0, sizeof(*use));
-	init_ctx(&c, uid, br, use);
+	init_ctx(&c, uid, br, max, use);
 	/* Only the bridge's tun ports: the kernel filters the dump by
 	 * master and kind, so the cost follows the bridge, not the host. */
 	msg = link_request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 0);
@@ -197,6 +229,18 @@ int quota_count(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 	}
 	nla_nest_end(msg, info);
 	return transact(sk, msg, on_link, &c);
+}
+
+int quota_count(struct nl_sock *sk, uid_t uid, const struct bridge *br,
+		unsigned max, struct quota_use *use)
+{
+	int rc = -NLE_DUMP_INTR;
+
+	/* A dump the kernel saw links change under is flagged, not
+	 * wrong: count again, a few times. */
+	for (int i = 0; i < 5 && rc == -NLE_DUMP_INTR; i++)
+		rc = count_once(sk, uid, br, max, use);
+	return rc;
 }
 
 char *quota_list(const struct quota_use *use, char *out, size_t outsz)
@@ -290,7 +334,7 @@ void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 	struct count_ctx c;
 	int rc;
 
-	rc = quota_count(sk, uid, br, &use);
+	rc = quota_count(sk, uid, br, max, &use);
 	if (rc < 0)
 		die(EXIT_TAP, "failed to count the taps of uid %u on bridge '%s': %s",
 		    (unsigned)uid, br->shown, nl_geterror(rc));
@@ -302,10 +346,14 @@ void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 		    br->shown, quota_list(&use, list, sizeof(list)), max);
 	}
 
-	/* Taps without a slot (granted before the limit existed) use up
-	 * the top slots: slotless ones only ever go away. */
-	init_ctx(&c, uid, br, &use);
-	for (unsigned k = 0; k < max - use.slotless; k++) {
+	/*
+	 * Taps that hold no slot below max (granted without a max, or
+	 * under a larger one) use up the top slots: such taps only ever
+	 * go away while this limit holds, so every tap counted here and
+	 * every slot a racing request can take add up to at most max.
+	 */
+	init_ctx(&c, uid, br, max, &use);
+	for (unsigned k = 0; k < max - use.outside; k++) {
 		rc = try_slot(sk, &c, k, ifindex);
 		if (rc == 0)
 			return;
@@ -315,4 +363,19 @@ void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 	}
 	die(EXIT_QUOTA, "quota reached: uid %u may have at most %u tap%s on bridge '%s', and concurrent requests took the rest",
 	    (unsigned)uid, max, max == 1 ? "" : "s", br->shown);
+}
+
+void quota_mark(struct nl_sock *sk, uid_t uid, const struct bridge *br,
+		int ifindex)
+{
+	char name[SLOT_SIZE + 16];
+	struct count_ctx c;
+	int rc;
+
+	init_ctx(&c, uid, br, 0, NULL);
+	snprintf(name, sizeof(name), "%st%d", c.prefix, ifindex);
+	rc = altname(sk, RTM_NEWLINKPROP, ifindex, name);
+	if (rc < 0)
+		die(EXIT_TAP, "failed to name the tap for bridge '%s' (altname %s): %s",
+		    br->shown, name, nl_geterror(rc));
 }

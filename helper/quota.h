@@ -3,10 +3,13 @@
  * quota.h - "allow BRIDGE max N": at most N of the caller's taps on a
  * bridge at once, counted from the kernel's own state.
  *
- * In use = the taps on the bridge that are owned by the caller
- * (TUNSETOWNER) or carry one of the caller's slot names for it. A slot
- * is an altname, "tapgate.UID.BRIDGEINDEX.K" for K < N, added to the
- * new tap before it is attached. The kernel refuses a second device
+ * Every tap tapgate grants carries an altname naming its user and
+ * bridge: "tapgate.UID.BRIDGEINDEX.K", quota slot K < N, when a max
+ * applies, else "tapgate.UID.BRIDGEINDEX.tIFINDEX". In use = the taps
+ * on the bridge with one of the caller's names. Not the tun owner: the
+ * holder of a tap's fd may change it (TUNSETOWNER needs no privilege),
+ * which would let a user give taps away or pin them on someone else.
+ * The name is added to the new tap before it is attached. The kernel refuses a second device
  * with the same name (EEXIST), so concurrent requests can never take
  * the same slot: of 50 racing requests against max 3, exactly 3 win,
  * with no lock, no file and no wait. A slot dies with its tap, so
@@ -29,14 +32,15 @@ struct nl_sock;
 
 struct quota_use {
 	unsigned in_use;          /* the caller's taps on the bridge */
-	unsigned slotless;        /* of those, without a slot name */
+	unsigned outside;         /* of those, without a slot below max */
 	unsigned n_shown;
 	char taps[QUOTA_SHOW_TAPS][IFNAME_SIZE]; /* the first few */
 };
 
-/* Count @uid's taps on @br. Returns 0 or a negative libnl error. */
+/* Count @uid's taps on @br (@max only for use->outside; 0 if none).
+ * Returns 0 or a negative libnl error. */
 int quota_count(struct nl_sock *sk, uid_t uid, const struct bridge *br,
-		struct quota_use *use);
+		unsigned max, struct quota_use *use);
 
 /* The first few of @use's taps as "tap0, tap3" (escaped). */
 char *quota_list(const struct quota_use *use, char *out, size_t outsz);
@@ -48,5 +52,10 @@ char *quota_list(const struct quota_use *use, char *out, size_t outsz);
  */
 void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 		 unsigned max, int ifindex);
+
+/* A grant without max: name the tap as @uid's on @br all the same, so
+ * that it counts if a max applies later. Dies with EXIT_TAP. */
+void quota_mark(struct nl_sock *sk, uid_t uid, const struct bridge *br,
+		int ifindex);
 
 #endif

@@ -2,7 +2,9 @@
 # "allow BRIDGE max N": held taps count, the limit is per user and per
 # bridge, a released tap frees its place, 50 racing requests against
 # max 3 grant exactly 3, SIGKILLed and SIGSTOPped requests leave
-# nothing behind, and a tap moved away by hand gives its place back.
+# nothing behind, a tap moved away by hand gives its place back, the
+# tun owner (which a tap's fd holder may change) counts for nothing,
+# and a lowered max holds.
 . "$(dirname "$0")/lib.sh"
 tg_sandbox "$@"
 
@@ -118,6 +120,59 @@ ip link set "$tap" master br1
 tg_run "$H" -- --br=br0
 assert_eq "$(tg_exit)" 0 "after the admin moved $tap to br1, br0 has room again"
 release
+
+# --- the tun owner proves nothing: its fd holder may change it --------------
+tg_acl 'allow br0 max 1\nallow br0 user 4243\n'
+TG_UID=4243 TG_GID=4243 tg_as_user "$TG_BIN/tgclient" --setowner=4242 \
+	--hold="while [ ! -e $GO ]; do sleep 0.05; done" -- "$H" --br=br0 > "$TG_ROOT/h1" 2>&1 &
+helpers_done
+for i in $(seq 100); do grep -q '^setowner=' "$TG_ROOT/h1" && break; sleep 0.05; done
+assert_eq "$(sed -n 's/^setowner=//p' "$TG_ROOT/h1")" 0 "another user's tap handed to uid 4242 with TUNSETOWNER (allowed by the kernel)"
+tg_run "$H" -- --br=br0
+assert_eq "$(tg_exit)" 0 "... does not use up uid 4242's max 1"
+hold 4242 "$TG_ROOT/h2"
+helpers_done
+TG_UID=4242 TG_GID=4242 tg_run "$H" --setowner=4243 -- --br=br0
+assert_eq "$(tg_exit)" 8 "with one tap held, uid 4242 is refused a second"
+release
+TG_UID=4242 TG_GID=4242 tg_as_user "$TG_BIN/tgclient" --setowner=4243 \
+	--hold="while [ ! -e $GO ]; do sleep 0.05; done" -- "$H" --br=br0 > "$TG_ROOT/h1" 2>&1 &
+helpers_done
+tg_run "$H" -- --br=br0
+assert_eq "$(tg_exit)" 8 "a tap uid 4242 gave away with TUNSETOWNER still counts against it"
+release
+
+# --- every grant names its tap as the user's, also without a max -----------
+tg_acl 'allow br0\n'
+tg_run "$H" --hold='ip -o link show "$TAP"' -- --br=br0
+br0=$(cat /sys/class/net/br0/ifindex)
+assert_match "$TG_OUT" "altname tapgate\.4242\.$br0\.t[0-9]+" "a grant without max carries tapgate.UID.BRIDGE.tIFINDEX"
+tg_acl 'allow br0 max 2\n'
+tg_run "$H" --hold='ip -o link show "$TAP"' -- --br=br0
+assert_match "$TG_OUT" "altname tapgate\.4242\.$br0\.0\b" "a grant under max 2 takes slot 0"
+
+# --- a lowered max: taps on slots above it use up the low slots -------------
+tg_acl 'allow br0 max 5\n'
+for i in 1 2 3 4 5; do
+	TG_UID=4242 TG_GID=4242 tg_as_user "$TG_BIN/tgclient" \
+		--hold="while [ ! -e $GO.$i ]; do sleep 0.05; done" -- "$H" --br=br0 > "$TG_ROOT/s$i" 2>&1 &
+	helpers_done
+done
+touch "$GO.1" "$GO.2" "$GO.3"
+for i in $(seq 100); do [ "$(taps_on br0)" = 2 ] && break; sleep 0.05; done
+assert_eq "$(ip -o link show master br0 | grep -Eo 'tapgate\.4242\.[0-9]+\.[0-9]+' | sed 's/.*\.//' | sort | tr '\n' ' ')" "3 4 " \
+	"slots 3 and 4 held, 0-2 free"
+tg_acl 'allow br0 max 3\n'
+TG_UID=4242 TG_GID=4242 tg_as_user "$TG_BIN/tgclient" \
+	--hold="while [ ! -e $GO.6 ]; do sleep 0.05; done" -- "$H" --br=br0 > "$TG_ROOT/s6" 2>&1 &
+helpers_done
+assert_eq "$(sed -n 's/^exit=//p' "$TG_ROOT/s6")" 0 "max lowered to 3 with 2 held: one more is granted"
+tg_run "$H" -- --br=br0
+assert_eq "$(tg_exit)" 8 "... and then no more: 3 of 3"
+touch "$GO.4" "$GO.5" "$GO.6"
+wait
+rm -f "$GO".*
+assert_no_taps "lowered max: nothing left"
 
 # --- taps granted before the limit existed count too ---------------------
 tg_acl 'allow br0\n'

@@ -4,11 +4,14 @@
  * code: socketpair, run the helper with --fd=N, receive the tap fd.
  *
  *   tgclient [--close-early] [--sh] [--no-fd] [--fd-value=V]
- *            [--hold=CMD] [--repeat=N --time] -- HELPER [ARGS...]
+ *            [--hold=CMD] [--setowner=UID] [--repeat=N --time]
+ *            -- HELPER [ARGS...]
  *
  * Prints key=value lines: exit=, received=, ifname=, vnet_hdr=,
  * nfds=, databyte=. --hold runs CMD with /bin/sh while the fd is held,
- * with TAP=<ifname> in its environment. --time prints one line per run
+ * with TAP=<ifname> in its environment. --setowner gives the received
+ * tap to another uid first (TUNSETOWNER, which the kernel lets any fd
+ * holder do) and prints setowner=0 or the errno. --time prints one line per run
  * with the microseconds from fork to fd received (for bench/).
  * Exit status: 0 if the helper exited 0 and exactly one fd arrived,
  * 100 + helper exit code if it failed, 99 on a protocol violation.
@@ -30,7 +33,7 @@
 #include <unistd.h>
 
 static bool close_early, via_sh, no_fd, do_time;
-static const char *hold_cmd, *fd_value;
+static const char *hold_cmd, *fd_value, *set_owner;
 static int repeat = 1;
 
 static double now_us(void)
@@ -154,6 +157,9 @@ static int run_once(char **hargv, int hargc, bool quiet)
 		if (ioctl(fd, TUNGETIFF, &ifr) == 0 && !quiet)
 			printf("ifname=%s\nvnet_hdr=%d\n", ifr.ifr_name,
 			       (ifr.ifr_flags & IFF_VNET_HDR) ? 1 : 0);
+		if (set_owner)
+			printf("setowner=%d\n", ioctl(fd, TUNSETOWNER,
+						      strtoul(set_owner, NULL, 10)) == 0 ? 0 : errno);
 		fflush(stdout);
 		if (hold_cmd) {
 			setenv("TAP", ifr.ifr_name, 1);
@@ -177,6 +183,7 @@ int main(int argc, char *argv[])
 		{ "sh", no_argument, NULL, 's' },
 		{ "no-fd", no_argument, NULL, 'n' },
 		{ "fd-value", required_argument, NULL, 'f' },
+		{ "setowner", required_argument, NULL, 'o' },
 		{ "hold", required_argument, NULL, 'h' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "time", no_argument, NULL, 't' },
@@ -191,6 +198,7 @@ int main(int argc, char *argv[])
 		case 'n': no_fd = true; break;
 		case 'f': fd_value = optarg; break;
 		case 'h': hold_cmd = optarg; break;
+		case 'o': set_owner = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
 		case 't': do_time = true; break;
 		default:
