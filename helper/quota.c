@@ -194,6 +194,13 @@ static int transact(struct nl_sock *sk, struct nl_msg *msg,
 	return rc;
 }
 
+/* "tapgate.UID.BRIDGEINDEX.": what all of @uid's names on @br start with. */
+static void name_prefix(char prefix[SLOT_SIZE], uid_t uid,
+			const struct bridge *br)
+{
+	snprintf(prefix, SLOT_SIZE, SLOT_FMT, (unsigned)uid, br->ifindex);
+}
+
 static void init_ctx(struct count_ctx *c, uid_t uid, const struct bridge *br,
 		     unsigned max, struct quota_use *use)
 {
@@ -202,8 +209,7 @@ static void init_ctx(struct count_ctx *c, uid_t uid, const struct bridge *br,
 	c->br = br;
 	c->max = max;
 	c->use = use;
-	snprintf(c->prefix, sizeof(c->prefix), SLOT_FMT, (unsigned)uid,
-		 br->ifindex);
+	name_prefix(c->prefix, uid, br);
 }
 
 static int count_once(struct nl_sock *sk, uid_t uid, const struct bridge *br,
@@ -368,12 +374,11 @@ void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 void quota_mark(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 		int ifindex)
 {
-	char name[SLOT_SIZE + 16];
-	struct count_ctx c;
+	char prefix[SLOT_SIZE], name[SLOT_SIZE + 16];
 	int rc;
 
-	init_ctx(&c, uid, br, 0, NULL);
-	snprintf(name, sizeof(name), "%st%d", c.prefix, ifindex);
+	name_prefix(prefix, uid, br);
+	snprintf(name, sizeof(name), "%st%d", prefix, ifindex);
 	rc = altname(sk, RTM_NEWLINKPROP, ifindex, name);
 	if (rc < 0)
 		die(EXIT_TAP, "failed to name the tap for bridge '%s' (altname %s): %s",

@@ -177,6 +177,24 @@ tg_log_wait() {
 	return 0
 }
 
+# tg_users: names for the test ids, in the sandbox's own /etc/passwd
+# and /etc/group: alice is TG_UID (4242), bob 4243, carol 4244 (primary
+# group students); students is TG_OTHER_GID (4343), with alice listed
+# as a member in the database only; crew (4345) lists bob.
+tg_users() {
+	cat >> /etc/passwd <<'PW'
+alice:x:4242:4242::/nonexistent:/usr/sbin/nologin
+bob:x:4243:4243::/nonexistent:/usr/sbin/nologin
+carol:x:4244:4343::/nonexistent:/usr/sbin/nologin
+PW
+	cat >> /etc/group <<'GR'
+alice:x:4242:
+bob:x:4243:
+students:x:4343:alice
+crew:x:4345:bob
+GR
+}
+
 # --- running things as the unprivileged caller -------------------------
 
 # tg_as_user [--groups=G1,G2] CMD...: run as TG_UID:TG_GID.

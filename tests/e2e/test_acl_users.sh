@@ -6,18 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 tg_sandbox "$@"
 
-# alice is TG_UID (4242); students is TG_OTHER_GID (4343).
-cat >> /etc/passwd <<'PW'
-alice:x:4242:4242::/nonexistent:/usr/sbin/nologin
-bob:x:4243:4243::/nonexistent:/usr/sbin/nologin
-carol:x:4244:4343::/nonexistent:/usr/sbin/nologin
-PW
-cat >> /etc/group <<'GR'
-alice:x:4242:
-bob:x:4243:
-students:x:4343:alice
-crew:x:4345:bob
-GR
+tg_users
 
 # as UID GID [GROUPS] HELPER -- ARGS: one request through tgclient.
 as() {

@@ -5,15 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 tg_sandbox "$@"
 
-cat >> /etc/passwd <<'PW'
-alice:x:4242:4242::/nonexistent:/usr/sbin/nologin
-bob:x:4243:4243::/nonexistent:/usr/sbin/nologin
-PW
-cat >> /etc/group <<'GR'
-alice:x:4242:
-bob:x:4243:
-students:x:4343:alice
-GR
+tg_users
 
 H=$TG_BIN/tapgate
 # tool [--groups=G] ARGS...: run the setuid tapgate as alice directly.
