@@ -55,8 +55,27 @@ static void on_diag(void *ctx, enum acl_severity sev, const struct acl_error *e)
 	report(ctx, sev, e->file, e->line, "%s", msg);
 }
 
-/* Unknown names and ids: the rule then matches nobody. */
-static void check_names(const struct acl *acl, struct tally *t)
+/* acl_resolve_each() tells of every name: an unknown one leaves its
+ * rule matching nobody (a warning); a failed lookup is an error, as it
+ * is for the grant, which refuses every request while it fails. */
+static void on_name(void *ctx, const struct acl_rule *r, enum acl_who_kind kind,
+		    const struct acl_who *who, int rc)
+{
+	const char *what = kind == ACL_WHO_USER ? "user" : "group";
+
+	if (rc == -ENOENT)
+		report(ctx, ACL_SEV_WARNING, r->file, r->line,
+		       "unknown %s '%s': this rule matches nobody", what,
+		       who->name);
+	else if (rc < 0)
+		report(ctx, ACL_SEV_ERROR, r->file, r->line,
+		       "cannot look up %s '%s': %s (the %s database failed, which is not 'no such %s': tapgate refuses every request while this fails)",
+		       what, who->name, strerror(-rc), what, what);
+}
+
+/* Numeric ids are never looked up by the grant; one no entry has is
+ * worth a word all the same. */
+static void check_ids(const struct acl *acl, struct tally *t)
 {
 	for (size_t i = 0; i < acl->n_rules; i++) {
 		const struct acl_rule *r = &acl->rules[i];
@@ -64,30 +83,16 @@ static void check_names(const struct acl *acl, struct tally *t)
 
 		for (int k = 0; k < 2; k++) {
 			const char *what = k ? "group" : "user";
-			uint32_t id;
-			int rc = 0;
+			int rc;
 
-			if (!who[k]->set)
+			if (!who[k]->set || !who[k]->numeric)
 				continue;
-			if (who[k]->numeric) {
-				rc = k ? (getgrgid((gid_t)who[k]->id) ? 0 : -ENOENT) :
-				     (getpwuid((uid_t)who[k]->id) ? 0 : -ENOENT);
-				if (rc < 0)
-					report(t, ACL_SEV_WARNING, r->file, r->line,
-					       "no %s has id %u in the %s database (the rule still applies to that id)",
-					       what, who[k]->id, k ? "group" : "user");
-				continue;
-			}
-			rc = ids_resolve(NULL, k ? ACL_WHO_GROUP : ACL_WHO_USER,
-					 who[k]->name, &id);
-			if (rc == -ENOENT)
+			rc = k ? (getgrgid((gid_t)who[k]->id) ? 0 : -ENOENT) :
+			     (getpwuid((uid_t)who[k]->id) ? 0 : -ENOENT);
+			if (rc < 0)
 				report(t, ACL_SEV_WARNING, r->file, r->line,
-				       "unknown %s '%s': this rule matches nobody",
-				       what, who[k]->name);
-			else if (rc < 0)
-				report(t, ACL_SEV_ERROR, r->file, r->line,
-				       "cannot look up %s '%s': %s (tapgate refuses every request while this fails)",
-				       what, who[k]->name, strerror(-rc));
+				       "no %s has id %u in the %s database (the rule still applies to that id)",
+				       what, who[k]->id, what);
 		}
 	}
 }
@@ -149,7 +154,8 @@ int check_run(const char *file)
 	io.ctx = &t;
 	acl_init(&acl);
 	acl_load(&acl, path, &io, &err);
-	check_names(&acl, &t);
+	acl_resolve_each(&acl, ids_resolve, on_name, &t, &err);
+	check_ids(&acl, &t);
 	check_parents(&acl, &t);
 	n_files = acl.n_files;
 	str_escape(shown, sizeof(shown), path, strlen(path));
