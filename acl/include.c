@@ -93,7 +93,7 @@ static int include_one(struct acl *acl, struct load_state *st,
 
 struct glob_list {
 	const char *pattern;
-	char **names;
+	char **names;             /* room for ACL_MAX_GLOB */
 	size_t n;
 	bool too_many, nomem;
 };
@@ -101,7 +101,7 @@ struct glob_list {
 static int glob_add(void *ctx, const char *name)
 {
 	struct glob_list *g = ctx;
-	char **names, *copy;
+	char *copy;
 
 	/* Like the shell (fnmatch's FNM_PERIOD): a leading '.' is matched
 	 * only by a literal '.', "." or "\\.", not by '*', '?' or a set;
@@ -117,15 +117,13 @@ static int glob_add(void *ctx, const char *name)
 		g->too_many = true;
 		return -E2BIG;
 	}
-	names = realloc(g->names, (g->n + 1) * sizeof(*names));
-	copy = names ? strdup(name) : NULL;
-	if (names)
-		g->names = names;
+	copy = strdup(name);
 	if (!copy) {
 		g->nomem = true;
 		return -ENOMEM;
 	}
-	g->names[g->n++] = copy;
+	g->names[g->n] = copy;
+	g->n++;
 	return 0;
 }
 
@@ -159,6 +157,10 @@ static int include_glob(struct acl *acl, struct load_state *st,
 				   "include '%s': patterns are not supported here",
 				   shown);
 
+	g.names = calloc(ACL_MAX_GLOB, sizeof(*g.names));
+	if (!g.names)
+		return acl_problem(st, ACL_SEV_ERROR, -ENOMEM, file, lineno,
+				   "out of memory");
 	*slash = '\0';
 	str_escape(dir_shown, sizeof(dir_shown), path[0] ? path : "/",
 		   path[0] ? strlen(path) : 1);

@@ -176,7 +176,8 @@ static void list_rules(const struct acl *acl, const char *file,
 {
 	for (size_t i = 0; i < acl->n_rules; i++) {
 		const struct acl_rule *r = &acl->rules[i];
-		char rule[ESCAPED_SIZE(ACL_MAX_PATTERN) + 3 * ACL_MAX_WHO + 64];
+		/* "allow", the escaped target, " user U group G max N". */
+		char rule[ESCAPED_SIZE(ACL_MAX_PATTERN) + 2 * (size_t)ACL_MAX_WHO + 64];
 		int n;
 
 		if (r->action != act || strcmp(r->file, file) != 0)
