@@ -8,13 +8,14 @@
 # package would divert it. Run against the setuid install
 # (/dev/net/tun 0600) and the file-capability install (0666).
 . "$(dirname "$0")/lib.sh"
+# Before tg_sandbox, which changes the working directory.
+README=$(cd "$(dirname "$0")/../.." && pwd)/README.md
 tg_sandbox "$@"
 
 QEMU=$(command -v qemu-system-x86_64 || true)
 [ -n "$QEMU" ] || tg_die "missing qemu-system-x86_64 (package qemu-system-x86)"
 DEFAULT=/usr/lib/qemu/qemu-bridge-helper
 [ -e "$DEFAULT" ] || tg_die "missing $DEFAULT (package qemu-system-common)"
-README=$(cd "$(dirname "$0")/../.." && pwd)/README.md
 H=$TG_ROOT/home
 
 # --- what the README says ---------------------------------------------------
