@@ -105,6 +105,11 @@ assert_eq "$RC" 0 "root: tapgate --check from PATH: no error"
 assert_match "$OUT" '0 errors' "root: tapgate --check: 0 errors"
 assert_match "$OUT" '\(2 rules in 3 files ' "root: tapgate --check read both drop-ins (2 rules in 3 files)"
 assert_match "$OUT" '[Ss]ystem log|/dev/log' "[lead] root: tapgate --check warns that the system log cannot be reached"
+# A request while no log is reachable: the user is told (the bridges do
+# not exist yet: refused with exit 4, which is logged too).
+request guest1 br-guest
+assert_eq "$(tg_exit)" 4 "no system log: guest1's request for a missing bridge: exit 4"
+assert_match "$TG_ERR" '[Ss]ystem log|/dev/log' "[lead] no system log: the request says on stderr that it could not log"
 tg_logsink
 set +e
 OUT=$(cd / && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin tapgate --check 2>&1)
@@ -167,11 +172,15 @@ assert_match "$OUT" '"lab"' "[lead] lab1: --explain --json has the group's name"
 assert_match "$OUT" "\"exit_status\":8" "lab1: --explain --json: exit_status 8"
 
 # --- guest1: br-guest only -------------------------------------------------
-request guest1 br-guest
-assert_eq "$(tg_exit)" 0 "guest1 gets a tap on br-guest"
+hold guest1 br-guest "$H/g1"
+wait_for received "$H/g1" || true
+gtap=$(sed -n 's/^ifname=//p' "$H/g1")
+TG_OUT=$(cat "$H/g1")
+assert_match "$gtap" '^tap[0-9]+$' "guest1 gets a tap on br-guest ($gtap)"
 run_as guest1 tapgate --explain --br=br-guest
 assert_eq "$RC" 0 "guest1: --explain br-guest exits 0, like the request"
-assert_match "$OUT" 'quota: +no limit' "guest1: --explain: no limit on br-guest"
+assert_match "$OUT" 'no limit' "guest1: --explain: no limit on br-guest"
+assert_match "$OUT" "quota:.*$gtap" "[lead] guest1: --explain lists the tap guest1 holds, also without a limit"
 request guest1 br-lab
 assert_eq "$(tg_exit)" 2 "guest1 is refused br-lab (exit 2)"
 
