@@ -48,7 +48,6 @@ wait_for() {
 }
 have_tap() { [ -n "$(tg_taps)" ]; }
 no_tap() { [ -z "$(tg_taps)" ]; }
-qemu_gone() { ! kill -0 "$QEMU_PID" 2>/dev/null; }
 
 # as USER CMD...: a login-like environment for alice or bob.
 as() {
@@ -106,8 +105,9 @@ run_line() {
 	assert_match "$(cat "$TG_LOG")" "granted uid=4242 user=alice bridge=br0 .*tap=$tap " \
 		"$mode, line $n: tapgate made it (its log line)"
 	assert_eq "$(ps -o user= -p "$QEMU_PID" | tr -d ' ')" alice "$mode, line $n: QEMU runs as alice, not root"
+	# QEMU quits on SIGTERM; wait for its exit, then for the kernel to
+	# remove the tap with the last fd.
 	kill -TERM "$QEMU_PID"
-	wait_for qemu_gone || true
 	wait "$QEMU_PID" 2>/dev/null || true
 	wait_for no_tap || true
 	assert_no_taps "$mode, line $n: the tap is gone with QEMU"
