@@ -113,6 +113,16 @@ assert_eq "$out" "uid 4242 has no taps tapgate made" "$inst: --revoke --user of 
 assert_no_taps "$inst: nothing left"
 done
 
+# --- the packaged timer runs --reap ------------------------------------
+unit=$TG_SRC/packaging/systemd/tapgate-reap.service
+cmd=$(sed -n 's/^ExecStart=//p' "$unit")
+assert_eq "$cmd" "/usr/bin/tapgate --reap" "tapgate-reap.service runs tapgate --reap"
+assert_match "$(sed -n 's/^OnUnitActiveSec=//p' "$TG_SRC/packaging/systemd/tapgate-reap.timer")" '^[0-9]+min$' "tapgate-reap.timer repeats it"
+assert_match "$(sed -n 's/^Unit=//p;s/^WantedBy=//p' "$TG_SRC/packaging/systemd/tapgate-reap.timer")" '^timers.target$' "... and is enabled under timers.target"
+C=$(pin 4242 "$TG_BIN/tapgate" br0)
+out=$("$TG_BIN/tapgate" ${cmd#/usr/bin/tapgate })
+assert_eq "$out" "$(printf 'reaped %s (bridge br0, uid 4242)\nreaped 1 orphaned tap' "$C")" "the service's command line deletes an orphan"
+
 # --- usage ---------------------------------------------------------------
 for bad in "--list --br=br0" "--reap --json" "--revoke" "--revoke tap0 --user=bob" \
 	"--revoke abcdefghijklmnop" "--list --reap" "--revoke tap0 tap1"; do
