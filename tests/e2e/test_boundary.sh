@@ -204,13 +204,37 @@ assert_eq "$(carrier bru)" 1 "... and the bridge keeps its carrier through the u
 release
 
 # --- the other ioctls --------------------------------------------------
-hold_bg 4242 "$TG_ROOT/o" --link=768 --offload=0 --sndbuf=4096 --vnethdrsz=12 \
+# Offloads change the tap's own features, not the bridge's.
+hold_bg 4242 "$TG_ROOT/o" --offload=3 -- "$H" --br=brk
+tap=$(val "$TG_ROOT/o" ifname)
+t3=$(ethtool -k "$tap"); b3=$(ethtool -k brk)
+release
+hold_bg 4242 "$TG_ROOT/o" --offload=0 -- "$H" --br=brk
+tap=$(val "$TG_ROOT/o" ifname)
+t0=$(ethtool -k "$tap"); b0=$(ethtool -k brk)
+release
+assert_match "$(diff <(echo "$t3") <(echo "$t0") || true)" 'tcp-segmentation-offload: off' "TUNSETOFFLOAD changes the tap's own offloads (TSO on, then off)"
+assert_eq "$b0" "$b3" "... and none of the bridge's"
+
+# Pinned, then its own carrier turned off: it looks let go, and the
+# next grant reaps it; the holder loses only its own tap.
+tg_acl 'allow br*\n'
+hold_bg 4242 "$TG_ROOT/self" --persist --carrier=0 --probe -- "$H" --br=brk
+tap=$(val "$TG_ROOT/self" ifname)
+TG_UID=4243 TG_GID=4243 tg_run "$H" -- --br=brk
+assert_eq "$(tun_persist "$tap")" gone "a pinned tap whose holder turned its carrier off is reaped as let go"
+release
+assert_eq "$(val "$TG_ROOT/self" write)" 77 "... and that holder's fd fails (EBADFD), nobody else's"
+
+hold_bg 4242 "$TG_ROOT/o" --link=768 --offload=0 --sndbuf=4096 --vnethdrsz=12 --vnetle=1 --vnetbe=1 \
 	--txfilter --attach-filter --detach-queue --owner=4243 --group=4343 --ebpf -- "$H" --br=brk
 f=$TG_ROOT/o
 assert_eq "$(val "$f" link)" 16 "TUNSETLINK: EBUSY, the tap is up and only CAP_NET_ADMIN can bring it down"
 assert_eq "$(val "$f" offload)" 0 "TUNSETOFFLOAD: allowed"
 assert_eq "$(val "$f" sndbuf)" 0 "TUNSETSNDBUF: allowed"
 assert_eq "$(val "$f" vnethdrsz)" 0 "TUNSETVNETHDRSZ: allowed"
+assert_eq "$(val "$f" vnetle)" 0 "TUNSETVNETLE: allowed"
+assert_match "$(val "$f" vnetbe)" '^(0|22)$' "TUNSETVNETBE: allowed where the kernel has it (EINVAL otherwise)"
 assert_eq "$(val "$f" txfilter)" 0 "TUNSETTXFILTER: allowed"
 assert_eq "$(val "$f" attach_filter)" 0 "TUNATTACHFILTER: allowed"
 assert_eq "$(val "$f" detach_queue)" 22 "TUNSETQUEUE IFF_DETACH_QUEUE: EINVAL on a single-queue tap"

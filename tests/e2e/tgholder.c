@@ -13,7 +13,8 @@
  * --group=GID (TUNSETGROUP), --mac=XX:XX:XX:XX:XX:XX (SIOCSIFHWADDR),
  * --carrier=0|1 (TUNSETCARRIER), --link=TYPE (TUNSETLINK),
  * --offload=FLAGS (TUNSETOFFLOAD), --sndbuf=N (TUNSETSNDBUF),
- * --vnethdrsz=N (TUNSETVNETHDRSZ), --txfilter (TUNSETTXFILTER, one
+ * --vnethdrsz=N (TUNSETVNETHDRSZ), --vnetle=N, --vnetbe=N
+ * (TUNSETVNETLE, TUNSETVNETBE), --txfilter (TUNSETTXFILTER, one
  * address), --attach-filter (TUNATTACHFILTER, accept-all cBPF),
  * --detach-queue (TUNSETQUEUE IFF_DETACH_QUEUE), --ebpf (load a
  * socket-filter eBPF program as this user, for TUNSETFILTEREBPF).
@@ -167,6 +168,14 @@ static int act(int fd, const char *opt)
 		int sz = (int)n;
 
 		report("vnethdrsz", ioctl(fd, TUNSETVNETHDRSZ, &sz));
+	} else if (strncmp(opt, "--vnetle=", 9) == 0) {
+		int on = (int)n;
+
+		report("vnetle", ioctl(fd, TUNSETVNETLE, &on));
+	} else if (strncmp(opt, "--vnetbe=", 9) == 0) {
+		int on = (int)n;
+
+		report("vnetbe", ioctl(fd, TUNSETVNETBE, &on));
 	} else if (strcmp(opt, "--txfilter") == 0) {
 		struct { struct tun_filter f; unsigned char a[6]; } flt = {
 			.f = { .flags = 0, .count = 1 },
