@@ -246,6 +246,12 @@ else
 	assert_eq "$(val "$f" filter_ebpf)" 0 "unprivileged eBPF allowed on this host: TUNSETFILTEREBPF works"
 fi
 tap=$(val "$f" ifname)
+for cmd in "set $tap down" "set $tap nomaster" "set $tap name x$tap" "property add dev $tap altname x$tap" \
+	"set $tap alias mine" "del $tap"; do
+	# shellcheck disable=SC2086
+	if as 4242 ip link $cmd 2>/dev/null; then tg_notok "netlink 'ip link $cmd' as the holder succeeded"
+	else tg_ok "netlink 'ip link $cmd' as the holder: refused (needs CAP_NET_ADMIN)"; fi
+done
 assert_eq "$(ip -o link show master brk | grep -c " $tap:")" 1 "after all of them the tap is still a port of brk, nothing else moved"
 assert_eq "$(cat /sys/class/net/brk/addr_assign_type)" 3 "brk's address stays pinned"
 release
