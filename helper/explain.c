@@ -28,8 +28,8 @@
  * if the user read them: search on every directory, read on the
  * file. (POSIX ACLs on ACL files are not taken into account.)
  */
-static bool permits(const struct stat *st, const struct acl_subject *s,
-		    unsigned want)
+bool explain_permits(const struct stat *st, const struct acl_subject *s,
+		     unsigned want)
 {
 	unsigned bits;
 	bool member = st->st_gid == s->gid;
@@ -60,11 +60,11 @@ static bool may(const struct acl_subject *s, const char *path, unsigned want)
 			continue;
 		memcpy(prefix, path, i);
 		prefix[i] = '\0';
-		if (stat(prefix, &st) == 0 && !permits(&st, s, 1))
+		if (stat(prefix, &st) == 0 && !explain_permits(&st, s, 1))
 			return false;
 	}
 	/* Missing: let the reader say so. */
-	return stat(path, &st) < 0 || permits(&st, s, want);
+	return stat(path, &st) < 0 || explain_permits(&st, s, want);
 }
 
 static int read_as(void *ctx, const char *path, struct acl_source *src,
