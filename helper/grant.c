@@ -84,15 +84,17 @@ static void load_acl(struct acl *acl)
 		policy_die(&err);
 }
 
-/* Returns the caller's limit of taps on the bridge, 0 for none. */
+/* Returns the caller's limit of taps on the bridge, 0 for none, and
+ * the port options in *@options. */
 static unsigned decide(const struct acl *acl, const struct ids *me,
-		       const struct bridge *br)
+		       const struct bridge *br, unsigned *options)
 {
 	struct acl_decision d;
 
 	policy_decide(acl, &me->subject, br, &d);
 	if (policy_status(br, &d) != 0)
 		grant_die_denied(me, br, &d);
+	*options = d.options;
 	return d.max;
 }
 
@@ -132,7 +134,7 @@ int grant_run(const struct grant_request *req)
 	struct acl acl;
 	struct ids me;
 	struct tap tap;
-	unsigned max, reaped;
+	unsigned max, reaped, options;
 	bool pinned;
 	int rc;
 
@@ -151,8 +153,9 @@ int grant_run(const struct grant_request *req)
 	bridge_resolve(sk, req->bridge, &br);
 	audit_set_bridge(NULL, br.name);
 
-	/* 8. Decide: allowed, and up to how many taps at once. */
-	max = decide(&acl, &me, &br);
+	/* 8. Decide: allowed, up to how many taps at once, and the port
+	 *    options (isolated, guard). */
+	max = decide(&acl, &me, &br, &options);
 	acl_free(&acl);
 	if (req->tunfd < 0)
 		grant_die_tun(-req->tunfd, req->mode);
@@ -177,7 +180,7 @@ int grant_run(const struct grant_request *req)
 	else
 		quota_mark(sk, getuid(), &br, tap.ifindex);
 	pinned = bridge_pin_address(sk, &br, &addr);
-	tap_attach(sk, &tap, &br);
+	tap_attach(sk, &tap, &br, options);
 	privs_lower();
 	log_reaped(&use, reaped);
 	if (pinned)
