@@ -8,8 +8,9 @@
 #     B but reach the uplink, frames from the uplink reach both; without
 #     the option B sees A's frames (the control).
 #   guard: on a bridge running STP, a BPDU written to a guarded tap
-#     disables its port and moves no root; an unguarded tap's BPDU makes
-#     it the root port (the control).
+#     disables its port and moves no root, also after the fd's holder
+#     re-enabled the port through its carrier; an unguarded tap's BPDU
+#     makes it the root port (the control).
 # Negative checks never sleep: the frame that must not arrive is
 # followed, on the same path, by a marker that must, and the reader
 # reports whether the frame came before the marker (a tap's queue is
@@ -202,6 +203,23 @@ else
 	tg_notok "guard: the guarded tap's port is disabled by its BPDU (state $(port "$G" state))"
 fi
 assert_eq "$(root_port)" 0 "guard: the guarded BPDU moved no root"
+# The fd's holder may re-enable the port (carrier off and on needs no
+# capability); its next BPDU disables it again.
+assert_eq "$(ask G "carrier 0")" carrier "guard: the holder turns the carrier off"
+wait_port "$G" state disabled || tg_die "carrier off did not disable the port"
+assert_eq "$(ask G "carrier 1")" carrier "guard: and on again"
+if wait_port "$G" state 'blocking|listening|learning|forwarding'; then
+	tg_ok "guard: carrier on re-enables the guarded port"
+else
+	tg_notok "guard: carrier on re-enables the guarded port (state $(port "$G" state))"
+fi
+assert_eq "$(ask G "bpdu $(mac "$G") 0")" sent "guard: another BPDU from the re-enabled port"
+if wait_port "$G" state disabled; then
+	tg_ok "guard: the re-enabled port is disabled again by its next BPDU"
+else
+	tg_notok "guard: the re-enabled port is disabled again by its next BPDU (state $(port "$G" state))"
+fi
+assert_eq "$(root_port)" 0 "guard: still no root moved"
 
 assert_eq "$(ask U "bpdu $(mac "$U") 0")" sent "guard (control): the same BPDU from the unguarded tap"
 want=$(($(port_no "$U")))
@@ -263,5 +281,5 @@ assert_eq "$(jq -c '[.decision, [.port_options[].option]]' <<<"$J")" '["allow",[
 	"the man page example: a student gets an isolated, guarded port on br0"
 J=$("$TG_BIN/tapgate-plain" --explain --br=br0 --user=bob --json 2>&1) || true
 assert_eq "$(jq -c '[.decision, [.port_options[].option]]' <<<"$J")" '["allow",["guard"]]' \
-	"the man page example: a teacher's port is guarded, not isolated"
+	"the man page example: anyone else's port is guarded, not isolated"
 assert_no_taps "nothing left"

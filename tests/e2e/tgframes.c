@@ -15,6 +15,8 @@
  *                        experimental), payload TAG: "sent"
  *   bpdu SRC PRIO        an STP configuration BPDU from SRC claiming root
  *                        priority PRIO with root id = SRC: "sent"
+ *   carrier 0|1          TUNSETCARRIER on the tap (any fd holder may):
+ *                        "carrier"
  *   expect TAG STOP MS   read frames until one carries TAG ("seen"),
  *                        or one carries STOP ("notseen": TAG did not
  *                        come before STOP), or MS milliseconds pass
@@ -266,7 +268,13 @@ int main(int argc, char *argv[])
 			send_test(m1, m2, c);
 		else if (n == 3 && strcmp(cmd, "bpdu") == 0 && !parse_mac(a, m1))
 			send_bpdu(m1, (unsigned)strtoul(b, NULL, 0));
-		else if (n == 4 && strcmp(cmd, "expect") == 0)
+		else if (n == 2 && strcmp(cmd, "carrier") == 0 && !is_packet) {
+			unsigned int on = a[0] == '1';
+
+			if (ioctl(fd, TUNSETCARRIER, &on) < 0)
+				die("TUNSETCARRIER");
+			printf("carrier\n");
+		} else if (n == 4 && strcmp(cmd, "expect") == 0)
 			expect(a, b, strtol(c, NULL, 10));
 		else
 			printf("error: %s", line);
