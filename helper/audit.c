@@ -96,22 +96,44 @@ void audit_set_user(void)
 	/* The uid is always logged; the name is a courtesy, "?" if the
 	 * database has none or fails (nothing is decided on it). */
 	if (userdb_user_by_uid((uint32_t)audit.uid, &pw) == 0)
-		str_escape_field(audit.user, sizeof(audit.user), pw.name,
-				 strlen(pw.name));
+		audit_set_user_name(pw.name);
 	userdb_ent_free(&pw);
+}
+
+void audit_set_user_name(const char *name)
+{
+	str_escape_field(audit.user, sizeof(audit.user), name, strlen(name));
+}
+
+#define LINE_FMT "%s uid=%u user=%s bridge=%s canonical=%s tap=%s reason=%s"
+#define WHY_SIZE 1024
+
+/* Every field at its longest fits: a line is never cut. */
+_Static_assert(AUDIT_LINE_SIZE >= sizeof(LINE_FMT) + sizeof("refused") +
+	       sizeof("4294967295") + sizeof(audit.user) +
+	       sizeof(audit.requested) + sizeof(audit.canonical) +
+	       sizeof(audit.tap) + WHY_SIZE, "AUDIT_LINE_SIZE too small");
+
+char *audit_format(char *out, size_t outsz, const char *verdict,
+		   const char *tap, const char *reason)
+{
+	char why[WHY_SIZE];
+
+	/* User text in @reason was escaped when the message was made. */
+	str_escape_controls(why, sizeof(why), reason, strlen(reason));
+	snprintf(out, outsz, LINE_FMT, verdict, (unsigned)audit.uid,
+		 audit.user, audit.requested, audit.canonical, tap, why);
+	return out;
 }
 
 static void emit(int prio, const char *verdict, const char *tap,
 		 const char *reason)
 {
-	char why[1024];
+	char line[AUDIT_LINE_SIZE];
 
 	warn_unlogged();
-	/* User text in @reason was escaped when the message was made. */
-	str_escape_controls(why, sizeof(why), reason, strlen(reason));
-	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s reason=%s",
-	       verdict, (unsigned)audit.uid, audit.user, audit.requested,
-	       audit.canonical, tap, why);
+	syslog(prio, "%s", audit_format(line, sizeof(line), verdict, tap,
+					reason));
 }
 
 void audit_grant(void)

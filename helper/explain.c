@@ -28,8 +28,8 @@
  * if the user read them: search on every directory, read on the
  * file. (POSIX ACLs on ACL files are not taken into account.)
  */
-static bool permits(const struct stat *st, const struct acl_subject *s,
-		    unsigned want)
+bool explain_permits(const struct stat *st, const struct acl_subject *s,
+		     unsigned want)
 {
 	unsigned bits;
 	bool member = st->st_gid == s->gid;
@@ -60,11 +60,11 @@ static bool may(const struct acl_subject *s, const char *path, unsigned want)
 			continue;
 		memcpy(prefix, path, i);
 		prefix[i] = '\0';
-		if (stat(prefix, &st) == 0 && !permits(&st, s, 1))
+		if (stat(prefix, &st) == 0 && !explain_permits(&st, s, 1))
 			return false;
 	}
 	/* Missing: let the reader say so. */
-	return stat(path, &st) < 0 || permits(&st, s, want);
+	return stat(path, &st) < 0 || explain_permits(&st, s, want);
 }
 
 static int read_as(void *ctx, const char *path, struct acl_source *src,
@@ -119,7 +119,6 @@ static void subject(const struct args *a, struct ids *who, bool *other)
 }
 
 struct report {
-	const struct args *a;
 	const struct ids *who;
 	bool other;                   /* root asking for --user */
 	const struct acl *acl;
@@ -165,9 +164,10 @@ static const char *verdict_word(const struct report *r)
 static void print_group(uint32_t gid, const char *sep)
 {
 	struct userdb_ent gr;
-	char shown[ESCAPED_SIZE(ACL_MAX_WHO)];
 
 	if (userdb_group_by_gid(gid, &gr) == 0) {
+		char shown[ESCAPED_SIZE(ACL_MAX_WHO)];
+
 		str_escape(shown, sizeof(shown), gr.name, strlen(gr.name));
 		printf("%s%s(%u)", sep, shown, (unsigned)gid);
 	} else {
@@ -312,13 +312,15 @@ static void json_groups(const struct acl_subject *s)
 	for (size_t i = 0; i <= s->n_groups; i++) {
 		uint32_t gid = i ? s->groups[i - 1] : s->gid;
 		struct userdb_ent gr;
-		char buf[ESCAPED_SIZE(ACL_MAX_WHO) + 8];
 
-		if (userdb_group_by_gid(gid, &gr) == 0)
+		if (userdb_group_by_gid(gid, &gr) == 0) {
+			char buf[ESCAPED_SIZE(ACL_MAX_WHO) + 8];
+
 			printf("%s\"%s\"", i ? "," : "",
 			       str_json(buf, sizeof(buf), gr.name, strlen(gr.name)));
-		else
+		} else {
 			printf("%snull", i ? "," : "");
+		}
 		userdb_ent_free(&gr);
 	}
 	printf("]");
@@ -409,7 +411,7 @@ static void print_json(const struct report *r)
 
 int explain_run(const struct args *a, int tun, enum privs_mode mode)
 {
-	struct report r = { .a = a };
+	struct report r = { 0 };
 	struct acl_io io = aclfile_io;
 	struct acl_error err;
 	struct ids who;
