@@ -38,7 +38,6 @@ noreturn void grant_die_denied(const struct ids *me, const struct bridge *br,
 {
 	const char *req = br->requested_shown;
 	char alias[ESCAPED_SIZE(IFNAME_SIZE) + 32] = "";
-	char file[ESCAPED_SIZE(256)];
 	bool admin = me->subject.uid == 0;
 	char who[ESCAPED_SIZE(ACL_MAX_WHO) + 32];
 
@@ -51,6 +50,8 @@ noreturn void grant_die_denied(const struct ids *me, const struct bridge *br,
 	if (br->by_altname)
 		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->shown);
 	if (d->verdict == ACL_VERDICT_DENY_RULE) {
+		char file[ESCAPED_SIZE(256)];
+
 		str_escape(file, sizeof(file), d->rule->file,
 			   strlen(d->rule->file));
 		die(EXIT_DENIED, "access denied by acl file: %s may not use bridge '%s'%s: denied by %s:%u; %s (tapgate --explain --br=%s shows why)",
