@@ -262,6 +262,14 @@ assert_match "$TG_OUT" "^/etc/qemu/bridge\.conf:4: error: 'guard' given twice in
 assert_match "$TG_OUT" "3 errors" "--check: three errors, line 1 is fine"
 tg_run "$TG_BIN/tapgate" -- --br=br0
 assert_eq "$(tg_exit)" 3 "a grant refuses the same file (exit 3)"
+
+# Options in a file only some users can read bind only them: root's
+# --check names the rule with its options.
+tg_acl 'allow br0\ninclude /etc/qemu/lab.conf\n'
+tg_acl 'allow all isolated guard\n' /etc/qemu/lab.conf 0640 root:4343
+TG_OUT=$("$TG_BIN/tapgate-plain" --check 2>&1) || true
+assert_match "$TG_OUT" "^/etc/qemu/lab\.conf: warning: this file is mode 0640 .*: users who cannot read it skip its rules: line 1: allow all isolated guard$" \
+	"--check: a hidden rule's options are named"
 assert_no_taps "no tap after the refusal"
 
 # The example of tapgate.conf(5), as written there.
