@@ -160,8 +160,10 @@ tg_logsink() {
 	[ -z "${TG_LOGSINK_PID:-}" ] || return 0 # started at setup
 	TG_LOG=$TG_ROOT/syslog
 	: > "$TG_LOG"
-	"$TG_BIN/logsink" /dev/log "$TG_LOG" &
-	TG_LOGSINK_PID=$!
+	# Started from a subshell, so that it is not one of the script's
+	# jobs: a test's bare "wait" for its own clients must not wait for
+	# the sink too. (The pid namespace ends it with the test.)
+	TG_LOGSINK_PID=$("$TG_BIN/logsink" /dev/log "$TG_LOG" </dev/null >/dev/null 2>&1 & echo $!)
 	local i
 	for i in $(seq 50); do
 		[ -S /dev/log ] && return 0
