@@ -263,15 +263,20 @@ static void print_text(const struct taps *t)
 	}
 }
 
+/* str_json()'s worst case is "\u00NN" for each byte: a name of up to
+ * JSON_NAME_MAX bytes is never cut (a longer user name ends in "..."). */
+#define JSON_NAME_MAX 256
+
 static void json_name(const char *key, const char *val)
 {
-	char buf[ESCAPED_SIZE(64) + 8];
-
-	if (!val)
+	if (!val) {
 		printf("\"%s\":null,", key);
-	else
+	} else {
+		char buf[6 * JSON_NAME_MAX + 1];
+
 		printf("\"%s\":\"%s\",", key, str_json(buf, sizeof(buf), val,
 						       strlen(val)));
+	}
 }
 
 static void print_json(const struct taps *t)
@@ -279,7 +284,7 @@ static void print_json(const struct taps *t)
 	printf("{\"scope\":\"%s\",\"taps\":[", t->all ? "all" : "own");
 	for (size_t i = 0; i < t->n; i++) {
 		const struct entry *e = &t->v[i];
-		char user[ESCAPED_SIZE(64)], mac[18];
+		char mac[18];
 		const char *set = mac_set(e);
 		struct userdb_ent pw;
 		bool named = userdb_user_by_uid(e->n.uid, &pw) == 0;
@@ -289,9 +294,7 @@ static void print_json(const struct taps *t)
 		printf("\"ifindex\":%d,", e->l.ifindex);
 		json_name("bridge", e->bridge[0] ? e->bridge : NULL);
 		printf("\"bridge_ifindex\":%d,", e->l.master);
-		if (named)
-			snprintf(user, sizeof(user), "%s", pw.name);
-		json_name("user", named ? user : NULL);
+		json_name("user", named ? pw.name : NULL);
 		userdb_ent_free(&pw);
 		printf("\"uid\":%u,", (unsigned)e->n.uid);
 		if (e->n.marker)
