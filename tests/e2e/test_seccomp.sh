@@ -49,7 +49,7 @@ for p in execve open openat-create socket-inet socket-packet netlink-other \
 	ptrace kill setuid prctl chmod unlink x32-write; do
 	probe "$p" killed
 done
-tg_log_wait 1
+tg_log_sync
 assert_match "$(cat "$TG_LOG")" 'tgseccomp\[[0-9]+\]: tgseccomp: syslog works' "filter: syslog reaches /dev/log under the filter"
 kill "$TG_LOGSINK_PID"
 wait "$TG_LOGSINK_PID" 2>/dev/null || true
@@ -76,7 +76,7 @@ jam_release() {
 # namespace, sleeping in sendto.
 held_pid() {
 	local i pid
-	for i in $(seq 200); do
+	for i in $(seq $((TG_WAIT_MAX * 20))); do
 		for pid in $(pgrep -x "$1" || true); do
 			if grep -q sendto "/proc/$pid/syscall" 2>/dev/null ||
 				[ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 44 ]; then
