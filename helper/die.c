@@ -32,8 +32,10 @@ static void write_stderr(const char *buf, size_t len)
 	}
 }
 
-/* How long a failing helper waits for its stderr to be read out. */
+/* How long a failing helper waits for its stderr to be read out, and
+ * then for the reader to take the end of file. */
 #define STDERR_READ_MAX_NS 1000000000L
+#define STDERR_EOF_GRACE_NS 10000000L
 
 static long long monotonic_ns(void)
 {
@@ -52,14 +54,17 @@ static long long monotonic_ns(void)
  * the pipe (FIONREAD 0), for at most STDERR_READ_MAX_NS: a reader that
  * never reads must not hold us. Then close fd 2, so that the reader
  * sees the end of file, and NUL-terminates what it read, before the
- * socket closes (tests/e2e/test_libvirt.sh counts both failures: cut
- * without the wait, stray bytes without the close). Only when fd 2 is
+ * socket closes; that last step is invisible from here, so it gets
+ * STDERR_EOF_GRACE_NS to be scheduled (tests/e2e/test_libvirt.sh
+ * counts the failures: cut without the wait, stray bytes without the
+ * close and the grace, 14 and 1 in 100 starts). Only when fd 2 is
  * a pipe or FIFO (F_GETPIPE_SZ fails on anything else): on a terminal
  * or a socket FIONREAD counts what we could read, not what we wrote.
  * The filter (seccomp_gen.c) allows exactly these calls on fd 2. */
 static void wait_stderr_read(void)
 {
 	const struct timespec tick = { 0, 200 * 1000 };
+	const struct timespec grace = { 0, STDERR_EOF_GRACE_NS };
 	long long deadline;
 	int unread;
 
@@ -70,6 +75,7 @@ static void wait_stderr_read(void)
 	       monotonic_ns() < deadline)
 		(void)clock_nanosleep(CLOCK_MONOTONIC, 0, &tick, NULL);
 	(void)close(STDERR_FILENO);
+	(void)clock_nanosleep(CLOCK_MONOTONIC, 0, &grace, NULL);
 }
 
 /* The message of a die() call, with ": strerror(err)" when @err. */
