@@ -66,7 +66,7 @@ static void wait_stderr_read(void)
 	const struct timespec tick = { 0, 200 * 1000 };
 	const struct timespec grace = { 0, STDERR_EOF_GRACE_NS };
 	long long deadline;
-	int unread;
+	int unread = -1;
 
 	if (fcntl(STDERR_FILENO, F_GETPIPE_SZ) < 0)
 		return;
@@ -75,7 +75,8 @@ static void wait_stderr_read(void)
 	       monotonic_ns() < deadline)
 		(void)clock_nanosleep(CLOCK_MONOTONIC, 0, &tick, NULL);
 	(void)close(STDERR_FILENO);
-	(void)clock_nanosleep(CLOCK_MONOTONIC, 0, &grace, NULL);
+	if (unread == 0) /* read out: someone is there to take the end */
+		(void)clock_nanosleep(CLOCK_MONOTONIC, 0, &grace, NULL);
 }
 
 /* The message of a die() call, with ": strerror(err)" when @err. */
