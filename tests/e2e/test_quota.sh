@@ -111,11 +111,13 @@ assert_eq "$(tg_exit)" 0 "... and the quota is whole"
 coproc JAM { exec "$TG_BIN/tgadv" jam /dev/log; }
 read -r -t "$TG_WAIT_MAX" line <&"${JAM[0]}" || true
 [ "$line" = jammed ] || tg_die "tgadv jam did not start"
-# held_in_send: $held := the tapgate blocked in sendto (syscall 44).
+# held_in_send: $held := the tapgate blocked in sendto (syscall 44) on
+# the full /dev/log queue (not in one of netlink's quick sendto calls).
 held_in_send() {
 	local p
 	for p in $(pgrep -x tapgate || true); do
 		[ "$(cut -d' ' -f1 "/proc/$p/syscall" 2>/dev/null)" = 44 ] || continue
+		[ "$(cat "/proc/$p/wchan" 2>/dev/null)" = unix_wait_for_peer ] || continue
 		held=$p
 		return 0
 	done
