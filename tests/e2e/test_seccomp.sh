@@ -78,8 +78,10 @@ held_pid() {
 	local i pid
 	for i in $(seq $((TG_WAIT_MAX * 20))); do
 		for pid in $(pgrep -x "$1" || true); do
-			if grep -q sendto "/proc/$pid/syscall" 2>/dev/null ||
-				[ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 44 ]; then
+			# sendto on the full /dev/log queue, not one of libnl's
+			# quick netlink sendto calls
+			if [ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 44 ] &&
+				[ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = unix_wait_for_peer ]; then
 				echo "$pid"
 				return
 			fi
