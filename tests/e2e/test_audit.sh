@@ -27,7 +27,11 @@ tg_run "$TG_BIN/tapgate" -- --use-vnet --br=br0
 assert_eq "$TG_RC" 0 "grant succeeds"
 tap=$(sed -n 's/^ifname=//p' <<<"$TG_OUT")
 log=$(log_after "$n")
-assert_eq "$(wc -l <<<"$log")" 1 "grant: exactly one log line"
+# The first grant on a bridge whose address no admin set pins it, once.
+assert_eq "$(wc -l <<<"$log")" 2 "first grant on br0: two log lines"
+assert_match "$(sed -n 1p <<<"$log")" '^<85>.* pinned uid=4242 .* bridge=br0 canonical=br0 address=([0-9a-f]{2}:){5}[0-9a-f]{2} reason=' \
+	"first grant on br0: the bridge's address pinned, logged once (notice)"
+log=$(sed -n 2p <<<"$log")
 assert_match "$log" '^<86>' "grant: authpriv.info (<86>)"
 assert_match "$log" 'tapgate\[[0-9]+\]: granted ' "grant: tagged tapgate[pid], says 'granted'"
 assert_match "$log" " uid=$TG_UID " "grant: uid=$TG_UID"
@@ -45,8 +49,8 @@ assert_eq "$(tg_exit)" 7 "failed handover: exit 7"
 log=$(log_after "$n")
 assert_eq "$(wc -l <<<"$log")" 2 "failed handover: two log lines"
 assert_match "$(sed -n 1p <<<"$log")" '^<86>.* granted .* tap=tap[0-9]+ ' "failed handover: the grant line first"
-assert_match "$(sed -n 2p <<<"$log")" '^<84>.* refused .* tap=tap[0-9]+ reason=failed to send the tap fd to the caller' \
-	"failed handover: then a refusal naming the tap and the reason"
+assert_match "$(sed -n 2p <<<"$log")" '^<84>.* refused .* tap=- reason=failed to send the tap fd to the caller' \
+	"failed handover: then a refusal with the reason, naming no tap (none was handed over)"
 
 # --- refusal by the ACL ---------------------------------------------------
 
@@ -169,3 +173,21 @@ log=$(log_after "$n")
 assert_match "$log" "^<86>.* granted uid=$TG_UID user=tguser bridge=br0 canonical=br0 tap=tap[0-9]+ reason=" \
 	"grant: fields in order, user=tguser"
 assert_no_taps "no tap left at the end"
+
+# --- no system log: said, never lost in silence -------------------------
+
+# glibc's syslog() drops lines when nothing listens on /dev/log. With
+# the socket gone, each request says so on stderr, and --check warns.
+rm -f /dev/log
+tg_acl 'allow br0\n'
+tg_run "$TG_BIN/tapgate" -- --br=br0
+assert_eq "$(tg_exit)" 0 "no system log: the grant goes on (documented choice)"
+assert_match "$TG_ERR" "^tapgate: warning: the system log \(/dev/log\) cannot be reached: this request is not recorded" \
+	"no system log: the grant says on stderr that it is not logged"
+tg_run "$TG_BIN/tapgate" -- --br=nosuch
+assert_eq "$(tg_exit)" 4 "no system log: a refusal still refuses"
+assert_match "$TG_ERR" "cannot be reached: this request is not recorded" "no system log: the refusal says it too"
+out=$("$TG_BIN/tapgate" --check 2>&1) || true
+assert_match "$out" "warning: the system log \(/dev/log\) cannot be reached" "no system log: --check warns"
+assert_match "$out" ": 0 errors, 1 warning" "no system log: --check counts it as a warning, not an error"
+assert_no_taps "no tap left without a log"

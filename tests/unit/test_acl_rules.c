@@ -3,9 +3,9 @@
  * test_acl_rules.c - user, group and max qualifiers, bridge patterns,
  * name resolution, glob includes, diagnostics mode and rule display.
  *
- * Files come from a fake reader and directories from a fake lister:
- * tables of path -> content, entries or -errno, recording every path
- * the library asked for. Names come from a fake resolver.
+ * Files come from a fake reader and directories from a fake lister
+ * (fakefs.h): tables of path -> content, entries or -errno, recording
+ * every path the library asked for. Names come from a fake resolver.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,149 +20,12 @@
 #include <string.h>
 
 #include "acl.h"
+#include "fakefs.h"
 
 #define TOP "/etc/qemu/bridge.conf"
 #define DDIR "/etc/qemu/bridge.d"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- the fake reader and lister ---- */
-
-struct fake_file {
-	const char *path;
-	const char *data;
-	size_t len;
-	int rc;              /* < 0: fail with it instead of serving data */
-	const char *msg;     /* what the reader says with rc, or NULL */
-	uint64_t ino;        /* 0: an identity of its own */
-};
-
-/* A literal with its exact length, so embedded NULs count. */
-#define FILE_(p, lit) { .path = (p), .data = (lit), .len = sizeof(lit) - 1 }
-#define FILE_ERR(p, e, m) { .path = (p), .rc = (e), .msg = (m) }
-
-struct fake_dir {
-	const char *path;
-	const char *const *names;
-	size_t n;
-	int rc;              /* < 0: fail with it (after listing none) */
-	const char *msg;
-};
-
-#define DIR_(p, arr) { .path = (p), .names = (arr), .n = N_ELEMS(arr) }
-#define DIR_ERR(p, e, m) { .path = (p), .rc = (e), .msg = (m) }
-
-#define MAX_ASKED 256
-#define MAX_DIAG 64
-
-struct diag_rec {
-	enum acl_severity sev;
-	struct acl_error e;
-};
-
-struct fake_fs {
-	const struct fake_file *files;
-	size_t n;
-	const struct fake_dir *dirs;
-	size_t n_dirs;
-	char *asked[MAX_ASKED];   /* paths read, in order */
-	size_t n_asked;
-	char *listed[MAX_ASKED];  /* directories listed, in order */
-	size_t n_listed;
-	struct diag_rec diag[MAX_DIAG];
-	size_t n_diag;
-};
-
-static int fake_read(void *ctx, const char *path, struct acl_source *src,
-		     struct acl_error *err)
-{
-	struct fake_fs *fs = ctx;
-
-	assert_non_null(path);
-	assert_int_equal(path[0], '/');
-	if (fs->n_asked < MAX_ASKED)
-		fs->asked[fs->n_asked] = strdup(path);
-	fs->n_asked++;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct fake_file *f = &fs->files[i];
-
-		if (!f->path || strcmp(f->path, path) != 0)
-			continue;
-		if (f->rc < 0) {
-			if (f->msg)
-				snprintf(err->msg, sizeof(err->msg), "%s", f->msg);
-			return f->rc;
-		}
-		src->data = malloc(f->len ? f->len : 1);
-		assert_non_null(src->data);
-		memcpy(src->data, f->data, f->len);
-		src->len = f->len;
-		src->dev = 7;
-		src->ino = f->ino ? f->ino : 1000 + i;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-static int fake_list(void *ctx, const char *dir, acl_list_add_fn add,
-		     void *add_ctx, struct acl_error *err)
-{
-	struct fake_fs *fs = ctx;
-
-	assert_non_null(dir);
-	assert_int_equal(dir[0], '/');
-	if (fs->n_listed < MAX_ASKED)
-		fs->listed[fs->n_listed] = strdup(dir);
-	fs->n_listed++;
-	for (size_t i = 0; i < fs->n_dirs; i++) {
-		const struct fake_dir *d = &fs->dirs[i];
-
-		if (!d->path || strcmp(d->path, dir) != 0)
-			continue;
-		if (d->rc < 0) {
-			if (d->msg)
-				snprintf(err->msg, sizeof(err->msg), "%s", d->msg);
-			return d->rc;
-		}
-		/* Like the real lister: "." and ".." are never listed. */
-		for (size_t k = 0; k < d->n; k++) {
-			int rc = add(add_ctx, d->names[k]);
-
-			if (rc)
-				return rc;
-		}
-		return 0;
-	}
-	return -ENOENT;
-}
-
-static void fake_diag(void *ctx, enum acl_severity sev,
-		      const struct acl_error *e)
-{
-	struct fake_fs *fs = ctx;
-
-	assert_non_null(e);
-	if (fs->n_diag < MAX_DIAG) {
-		fs->diag[fs->n_diag].sev = sev;
-		fs->diag[fs->n_diag].e = *e;
-	}
-	fs->n_diag++;
-}
-
-static void fs_done(struct fake_fs *fs)
-{
-	for (size_t i = 0; i < fs->n_asked && i < MAX_ASKED; i++)
-		free(fs->asked[i]);
-	for (size_t i = 0; i < fs->n_listed && i < MAX_ASKED; i++)
-		free(fs->listed[i]);
-	fs->n_asked = 0;
-	fs->n_listed = 0;
-	fs->n_diag = 0;
-}
-
-#define FS(table) { .files = (table), .n = N_ELEMS(table) }
-#define FS_DIRS(table, dtable) { .files = (table), .n = N_ELEMS(table), \
-				 .dirs = (dtable), .n_dirs = N_ELEMS(dtable) }
 
 enum { IO_PLAIN = 0, IO_LIST = 1, IO_DIAG = 2 };
 
@@ -1397,6 +1260,129 @@ static void test_acl_resolve_nok_lookup_error(void **state)
 	}
 }
 
+/* ---- acl_resolve_each: every name told (what --check reports) ---- */
+
+struct heard {
+	struct resolver res;      /* first: fake_resolve's context */
+	size_t n;
+	struct {
+		unsigned line;
+		enum acl_who_kind kind;
+		char name[ACL_MAX_WHO + 1];
+		int rc;
+	} said[16];
+};
+
+static void hear(void *ctx, const struct acl_rule *r, enum acl_who_kind kind,
+		 const struct acl_who *who, int rc)
+{
+	struct heard *h = ctx;
+
+	assert_true(h->n < N_ELEMS(h->said));
+	assert_false(who->numeric);
+	h->said[h->n].line = r->line;
+	h->said[h->n].kind = kind;
+	snprintf(h->said[h->n].name, sizeof(h->said[h->n].name), "%s",
+		 who->name);
+	h->said[h->n].rc = rc;
+	h->n++;
+}
+
+static void test_acl_resolve_each_ok_every_name_told(void **state)
+{
+	static const char text[] =
+		"allow br0 user alice group staff\n"   /* 1 */
+		"deny br0 user broken\n"               /* 2: lookup fails */
+		"deny br1 group ldap\n"                /* 3: lookup fails */
+		"allow br2 user ghost\n"               /* 4: no such user */
+		"allow br3 user 1000 group nogroup\n"  /* 5: id, no such group */
+		"deny br4 user broken\n";              /* 6: the same failure */
+	static const struct {
+		unsigned line;
+		enum acl_who_kind kind;
+		const char *name;
+		int rc;
+	} want[] = {
+		{ 1, ACL_WHO_USER, "alice", 0 },
+		{ 1, ACL_WHO_GROUP, "staff", 0 },
+		{ 2, ACL_WHO_USER, "broken", -EIO },
+		{ 3, ACL_WHO_GROUP, "ldap", -EAGAIN },
+		{ 4, ACL_WHO_USER, "ghost", -ENOENT },
+		{ 5, ACL_WHO_GROUP, "nogroup", -ENOENT },
+		{ 6, ACL_WHO_USER, "broken", -EIO },
+	};
+	struct heard h = { .n = 0 };
+	struct acl_error err;
+	struct acl acl;
+
+	assert_int_equal(parse(&acl, text, strlen(text), &err), 0);
+	/* Goes on after a failure; returns the first, at its rule. */
+	assert_int_equal(acl_resolve_each(&acl, fake_resolve, hear, &h, &err),
+			 -EIO);
+	assert_string_equal(err.file, TOP);
+	assert_int_equal(err.line, 2);
+	assert_msg("first failure", err.msg, "cannot look up user 'broken'");
+	assert_int_equal(h.n, N_ELEMS(want));
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		if (h.said[i].line != want[i].line ||
+		    h.said[i].kind != want[i].kind ||
+		    strcmp(h.said[i].name, want[i].name) != 0 ||
+		    h.said[i].rc != want[i].rc)
+			fail_msg("told %zu: line %u kind %d '%s' rc %d; want line %u kind %d '%s' rc %d",
+				 i, h.said[i].line, (int)h.said[i].kind,
+				 h.said[i].name, h.said[i].rc, want[i].line,
+				 (int)want[i].kind, want[i].name, want[i].rc);
+	}
+	/* A repeated name is told again but asked once: 6 distinct. */
+	assert_int_equal(h.res.calls, 6);
+	/* A failed name matches nobody and carries its failure. */
+	assert_false(acl.rules[5].user.resolved);
+	assert_int_equal(acl.rules[5].user.lookup, -EIO);
+	assert_int_equal(acl.rules[3].user.lookup, -ENOENT);
+	assert_true(acl.rules[0].user.resolved);
+	assert_int_equal(acl.rules[0].user.id, 1000);
+	acl_free(&acl);
+}
+
+static void test_acl_resolve_each_ok_no_failure(void **state)
+{
+	static const char text[] = "allow br0 user alice\nallow br1 user ghost\n";
+	struct heard h = { .n = 0 };
+	struct acl_error err;
+	struct acl acl;
+
+	assert_int_equal(parse(&acl, text, strlen(text), &err), 0);
+	assert_int_equal(acl_resolve_each(&acl, fake_resolve, hear, &h, &err), 0);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.said[1].rc, -ENOENT);
+	assert_string_equal(err.msg, "");
+	acl_free(&acl);
+}
+
+static int positive_resolve(void *ctx, enum acl_who_kind kind,
+			    const char *name, uint32_t *id)
+{
+	(void)ctx;
+	(void)kind;
+	(void)name;
+	*id = 7;
+	return 1; /* not the contract: neither found nor "no such name" */
+}
+
+static void test_acl_resolve_nok_positive_return(void **state)
+{
+	static const char text[] = "allow all\ndeny all group contractors\n";
+	struct acl_error err;
+	struct acl acl;
+
+	assert_int_equal(parse(&acl, text, strlen(text), &err), 0);
+	assert_int_equal(acl_resolve(&acl, positive_resolve, NULL, &err), -EIO);
+	assert_int_equal(err.line, 2);
+	assert_msg("positive", err.msg, "cannot look up group 'contractors'");
+	assert_false(acl.rules[1].group.resolved);
+	acl_free(&acl);
+}
+
 static void test_acl_resolve_nok_lookup_error_in_include(void **state)
 {
 	static const struct fake_file files[] = {
@@ -2213,6 +2199,9 @@ int main(void)
 		cmocka_unit_test(test_acl_resolve_ok_no_rules),
 		cmocka_unit_test(test_acl_resolve_nok_lookup_error),
 		cmocka_unit_test(test_acl_resolve_nok_lookup_error_in_include),
+		cmocka_unit_test(test_acl_resolve_each_ok_every_name_told),
+		cmocka_unit_test(test_acl_resolve_each_ok_no_failure),
+		cmocka_unit_test(test_acl_resolve_nok_positive_return),
 		cmocka_unit_test(test_acl_glob_ok_sorted),
 		cmocka_unit_test(test_acl_glob_ok_hidden_skipped),
 		cmocka_unit_test(test_acl_glob_ok_nonmatching_skipped),
