@@ -26,7 +26,9 @@ hold() {
 	TG_UID=$uid TG_GID=$uid tg_as_user "$TG_BIN/tgclient" "$@" \
 		--ready="$EV/${out##*/}" --hold-until="$go" -- "$H" --br="$br" \
 		> "$out" 2>&1 &
+	HELD+=($!)
 }
+HELD=()
 
 # ready OUTFILE...: wait until each of these clients reported its
 # helper's exit (and holds its tap, if granted). The event, not the
@@ -43,9 +45,12 @@ taps_on() { # BRIDGE
 }
 taps_on_is() { [ "$(taps_on "$1")" = "$2" ]; } # BRIDGE N
 
+# release: let every held client go, and reap them (not a bare 'wait':
+# the sandbox's logsink is a background job too).
 release() {
 	touch "$GO"
-	wait
+	[ ${#HELD[@]} = 0 ] || wait "${HELD[@]}" || true
+	HELD=()
 	rm -f "$GO"
 }
 
@@ -200,7 +205,8 @@ assert_eq "$(sed -n 's/^exit=//p' "$TG_ROOT/s6")" 0 "max lowered to 3 with 2 hel
 tg_run "$H" -- --br=br0
 assert_eq "$(tg_exit)" 8 "... and then no more: 3 of 3"
 touch "$GO.4" "$GO.5" "$GO.6"
-wait
+wait "${HELD[@]}" || true
+HELD=()
 rm -f "$GO".*
 assert_no_taps "lowered max: nothing left"
 
