@@ -176,6 +176,26 @@ static void print_group(uint32_t gid, const char *sep)
 	userdb_ent_free(&gr);
 }
 
+/* The port options a grant would set, each with its rule. */
+static void print_options(const struct acl_decision *d)
+{
+	char file[ESCAPED_SIZE(256)];
+
+	printf("port:     ");
+	if (!d->options)
+		printf("no options (an equal port of the bridge)");
+	for (int o = 0, n = 0; o < ACL_N_OPTIONS; o++) {
+		const struct acl_rule *rule = d->option_rule[o];
+
+		if (!(d->options & ACL_OPTION_BIT(o)) || !rule)
+			continue;
+		str_escape(file, sizeof(file), rule->file, strlen(rule->file));
+		printf("%s%s (from %s:%u)", n++ ? ", " : "",
+		       acl_option_name((enum acl_option)o), file, rule->line);
+	}
+	printf("\n");
+}
+
 static void print_text(const struct report *r)
 {
 	const struct acl_subject *s = &r->who->subject;
@@ -231,6 +251,8 @@ static void print_text(const struct report *r)
 	} else if (r->d.verdict == ACL_VERDICT_ALLOW) {
 		printf("quota:    no limit\n");
 	}
+	if (r->d.verdict == ACL_VERDICT_ALLOW)
+		print_options(&r->d);
 	if (r->tun)
 		printf("tun:      %s\n", r->tun);
 
@@ -304,6 +326,29 @@ static void json_groups(const struct acl_subject *s)
 	printf("]");
 }
 
+/* "port_options": [{"option", "file", "line", "rule"}], [] if none. */
+static void json_options(const struct acl_decision *d)
+{
+	char line[4096];
+	int n = 0;
+
+	printf("\"port_options\":[");
+	for (int o = 0; o < ACL_N_OPTIONS; o++) {
+		const struct acl_rule *rule = d->option_rule[o];
+
+		if (d->verdict != ACL_VERDICT_ALLOW ||
+		    !(d->options & ACL_OPTION_BIT(o)) || !rule)
+			continue;
+		printf("%s{", n++ ? "," : "");
+		json_str("option", acl_option_name((enum acl_option)o), true);
+		json_str("file", rule->file, true);
+		printf("\"line\":%u,", rule->line);
+		json_str("rule", acl_rule_format(rule, line, sizeof(line)), false);
+		printf("}");
+	}
+	printf("],");
+}
+
 static void print_json(const struct report *r)
 {
 	const struct acl_subject *s = &r->who->subject;
@@ -342,7 +387,9 @@ static void print_json(const struct report *r)
 		json_rule(rule);
 		first = false;
 	}
-	printf("],\"quota\":");
+	printf("],");
+	json_options(&r->d);
+	printf("\"quota\":");
 	if (r->d.verdict != ACL_VERDICT_ALLOW || !r->quota_known) {
 		printf(r->d.verdict == ACL_VERDICT_ALLOW && r->d.max ?
 		       "{\"max\":%u}" : "null", r->d.max);

@@ -163,8 +163,10 @@ tg_logsink() {
 	[ -z "${TG_LOGSINK_PID:-}" ] || return 0 # started at setup
 	TG_LOG=$TG_ROOT/syslog
 	: > "$TG_LOG"
-	"$TG_BIN/logsink" /dev/log "$TG_LOG" &
-	TG_LOGSINK_PID=$!
+	# Started from a subshell, so that it is not one of the script's
+	# jobs: a test's bare "wait" for its own clients must not wait for
+	# the sink too. (The pid namespace ends it with the test.)
+	TG_LOGSINK_PID=$("$TG_BIN/logsink" /dev/log "$TG_LOG" </dev/null >/dev/null 2>&1 & echo $!)
 	tg_wait_until "logsink to bind /dev/log" test -S /dev/log
 }
 

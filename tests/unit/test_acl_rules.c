@@ -530,7 +530,7 @@ static void test_acl_rules_nok_unknown_qualifier(void **state)
 	static const struct bad_case cases[] = {
 		BAD("allow br0 users alice\n", -EINVAL, 1, "unknown word 'users'"),
 		BAD("allow br0 users alice\n", -EINVAL, 1,
-		    "(expected user, group or max)"),
+		    "(expected user, group, max, isolated or guard)"),
 		BAD("allow br0 USER alice\n", -EINVAL, 1, "unknown word 'USER'"),
 		BAD("allow br0 Max 3\n", -EINVAL, 1, "unknown word 'Max'"),
 		BAD("deny br0 uid 1000\n", -EINVAL, 1, "unknown word 'uid'"),
@@ -747,9 +747,9 @@ static void test_acl_rules_nok_bad_bridge_names(void **state)
 static void test_acl_rules_nok_too_many_words(void **state)
 {
 	static const struct bad_case cases[] = {
-		BAD("allow br0 user a group b max 3 x y\n", -EINVAL, 1,
+		BAD("allow br0 user a group b max 3 isolated guard y z\n", -EINVAL, 1,
 		    "too many words for one rule"),
-		BAD("allow\tbr0 user a group b max 3 x y z\n", -EINVAL, 1,
+		BAD("allow\tbr0 user a group b max 3 x y z w\n", -EINVAL, 1,
 		    "too many words for one rule"),
 		BAD("allow br0\ndeny a b c d e f g h i j k\n", -EINVAL, 2,
 		    "too many words for one rule"),
