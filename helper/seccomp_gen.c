@@ -69,8 +69,6 @@ static const struct rule rules[] = {
 	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNGETFEATURES)),
 	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNSETIFF)),
 	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNSETOWNER)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, SIOCGIFHWADDR)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, SIOCGIFINDEX)),
 	/* cap_net_admin in and out of the effective set (privs.c) */
 	ANY(capset),
 	/* libnl's port id and syslog's LOG_PID; the uid in messages;

@@ -45,7 +45,7 @@ for p in stderr stderr-pipe netlink syslog tun-ioctls malloc exit; do
 	probe "$p" allowed
 done
 for p in execve open openat-create socket-inet socket-packet netlink-other \
-	ioctl-other ioctl-tiocsti fionread-other fcntl-other fcntl-setfl sleep-realtime write-stdout mmap-exec mprotect-exec fork \
+	ioctl-other ioctl-ifindex ioctl-tiocsti fionread-other fcntl-other fcntl-setfl sleep-realtime write-stdout mmap-exec mprotect-exec fork \
 	ptrace kill setuid prctl chmod unlink x32-write; do
 	probe "$p" killed
 done
