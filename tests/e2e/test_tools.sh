@@ -156,3 +156,23 @@ tool --explain --br=br0 --fd=3
 assert_eq "$TG_RC" 1 "explain: --fd is a usage error"
 tool --br=br0 --fd=3 --json
 assert_eq "$TG_RC" 1 "--json without --explain is a usage error"
+
+# --- root's --check: can a tap's MAC move each named bridge's address? --
+tg_bridge brpin
+tg_bridge brset
+ip link set brset address 02:00:00:00:00:42
+tg_acl 'allow brpin\nallow brset\nallow brpin user 4242\nallow brgone\n'
+tool_root --check
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:1: note: bridge 'brpin': nobody set its address, .* the first grant will set it to its current value \(logged as 'pinned'\), or set it now: ip link set brpin address" \
+	"root --check: an unset bridge address is explained, with the command"
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:2: note: bridge 'brset': its address is set" "root --check: an admin-set address is said to hold"
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:4: note: bridge 'brgone' does not exist here now" "root --check: a bridge not there yet"
+assert_eq "$(grep -c "note: bridge 'brpin'" <<<"$TG_OUT")" 1 "root --check: each bridge once"
+assert_match "$TG_OUT" ": 0 errors, 0 warnings" "root --check: notes are not warnings"
+tg_run "$H" -- --br=brpin
+assert_eq "$(tg_exit)" 0 "a grant on brpin"
+tool_root --check
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:1: note: bridge 'brpin': its address is set \(by an admin, or pinned by an earlier grant\)" \
+	"root --check: after the first grant, brpin's address is pinned"
+tool --check
+assert_no_match "$TG_OUT" "note: bridge" "a user's --check: no bridge notes (root's view)"
