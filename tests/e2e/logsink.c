@@ -2,7 +2,7 @@
 /*
  * logsink - a stand-in syslog daemon for tests: bind a unix datagram
  * socket at PATH and append every message received to OUT, one a line,
- * until SIGTERM or 60 seconds pass. A message holding "tg-sync PATH"
+ * until SIGTERM or 900 seconds pass. A message holding "tg-sync PATH"
  * is not logged: PATH is created instead (lib_wait.sh's tg_log_sync).
  *
  *   logsink PATH OUT
