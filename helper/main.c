@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "admin.h"
+#include "cmd_admin.h"
 #include "args.h"
 #include "audit.h"
-#include "check.h"
-#include "explain.h"
+#include "cmd_check.h"
+#include "cmd_explain.h"
 #include "fdpass.h"
 #include "grant.h"
 #include "privs.h"
@@ -77,7 +77,7 @@ int main(int argc, char *argv[])
 	if (args.mode == ARGS_LIST || args.mode == ARGS_REVOKE ||
 	    args.mode == ARGS_REAP) {
 		/* The admin's tools, without the filter: root keeps what
-		 * privs_drop() left it, permitted only (admin.c raises it
+		 * privs_drop() left it, permitted only (cmd_admin.c raises it
 		 * around a delete or the /proc scan); anyone else has only
 		 * their own rights. */
 		if (tunfd >= 0)

@@ -9,7 +9,7 @@
 # as /etc/qemu/bridge.conf over an include tree on disk.
 #
 # Any sanitizer finding ends the helper with exit status 86 and a
-# report in $TG_BUILD/sanitizer-reports/ (helper/sanitize.c); either
+# report in $TG_BUILD/sanitizer-reports/ (helper/asan_options.c); either
 # fails this test.
 [ "${TG_SANITIZE:-}" = 1 ] || { echo "sanitize_run.sh: needs TG_SANITIZE=1 and a -DTAPGATE_SANITIZE=ON build" >&2; exit 1; }
 TG_SRC=$(cd "${TG_SRC:-$(dirname "$0")/../..}" && pwd)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * admin.c - tapgate --list, --revoke and --reap (admin.h).
+ * cmd_admin.c - tapgate --list, --revoke and --reap (admin.h).
  *
  * MUST only ever delete a device that carries one of tapgate's
  *      altnames, checked again by ifindex just before RTM_DELLINK.
@@ -10,7 +10,7 @@
  * MUST NOT dump all links: one dump the kernel filters by kind "tun".
  */
 #define _GNU_SOURCE
-#include "admin.h"
+#include "cmd_admin.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -16,8 +16,8 @@
  * the scan of /proc/PID/fdinfo (privs.c). Revokes and reaps, and each
  * --list, are logged to authpriv.
  */
-#ifndef TAPGATE_ADMIN_H
-#define TAPGATE_ADMIN_H
+#ifndef TAPGATE_CMD_ADMIN_H
+#define TAPGATE_CMD_ADMIN_H
 
 #include "args.h"
 

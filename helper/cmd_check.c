@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE
-#include "check.h"
+#include "cmd_check.h"
 
 #include <errno.h>
 #include <stdarg.h>
