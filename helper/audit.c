@@ -12,6 +12,7 @@
 
 static struct {
 	uid_t uid;
+	pid_t pid;           /* the caller's pid, through the service */
 	char user[4 * 64 + 4];
 	char requested[4 * 64 + 4];
 	char canonical[4 * IFNAME_SIZE + 4];
@@ -26,6 +27,12 @@ void audit_init(uid_t caller)
 	snprintf(audit.tap, sizeof(audit.tap), "-");
 	snprintf(audit.user, sizeof(audit.user), "?");
 	openlog("tapgate", LOG_PID, LOG_AUTHPRIV);
+}
+
+void audit_set_caller(uid_t uid, pid_t pid)
+{
+	audit.uid = uid;
+	audit.pid = pid;
 }
 
 void audit_set_bridge(const char *requested, const char *canonical)
@@ -55,13 +62,15 @@ void audit_set_user(void)
 
 static void emit(int prio, const char *verdict, const char *reason)
 {
-	char why[1024];
+	char why[1024], via[48] = "";
 
 	/* User text in @reason was escaped when the message was made. */
 	str_escape_controls(why, sizeof(why), reason, strlen(reason));
-	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s reason=%s",
+	if (audit.pid)
+		snprintf(via, sizeof(via), " via=service pid=%ld", (long)audit.pid);
+	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s%s reason=%s",
 	       verdict, (unsigned)audit.uid, audit.user, audit.requested,
-	       audit.canonical, audit.tap, why);
+	       audit.canonical, audit.tap, via, why);
 }
 
 void audit_grant(void)

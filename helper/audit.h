@@ -15,6 +15,9 @@ void audit_init(uid_t caller);
  * so name-service modules never run privileged. Until then lines say
  * user=?. */
 void audit_set_user(void);
+/* tapgate --serve: the caller is the peer @uid, process @pid; lines
+ * then add "via=service pid=PID". */
+void audit_set_caller(uid_t uid, pid_t pid);
 /* Record what is known so far; NULL leaves a field unset. */
 void audit_set_bridge(const char *requested, const char *canonical);
 void audit_set_tap(const char *tap);

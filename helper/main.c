@@ -34,6 +34,8 @@
 #include "process.h"
 #include "quota.h"
 #include "seccomp.h"
+#include "serve.h"
+#include "service.h"
 #include "strutil.h"
 #include "tap.h"
 #include "tapgate.h"
@@ -86,17 +88,83 @@ static noreturn void die_tun(int err, enum privs_mode mode)
  * does not count it as lost. */
 static struct nl_sock *sk;
 
-int main(int argc, char *argv[])
+/*
+ * Steps 5-10, the grant itself, for a caller that the process has
+ * become: by privs_drop() (setuid, file caps, root) or, in tapgate
+ * --serve, by privs_become() (serve.c). From here on the two are one
+ * code path.
+ */
+static int grant(const struct args *args, int tunfd, enum privs_mode mode)
 {
-	struct args args;
 	struct acl acl;
 	struct ids me;
 	struct bridge br;
-	enum privs_mode mode;
-	char msg[512], tap[IFNAME_SIZE];
-	bool nnp_before;
+	char tap[IFNAME_SIZE];
 	unsigned max;
-	int tunfd, tapindex, rc;
+	int tapindex, rc;
+
+	/* 5. The caller's socket must be what QEMU and libvirt pass; no
+	 *    other inherited fd stays open. */
+	fdpass_check(args->fd);
+	process_close_fds(args->fd, tunfd);
+
+	/* 6. Load the ACL with the caller's credentials, and turn its
+	 *    user and group names into ids; the caller is what the kernel
+	 *    says of this process. Name services done, from here on only
+	 *    the system calls of a grant are allowed (seccomp.c). */
+	ids_self(&me);
+	acl_init(&acl);
+	load_acl(&acl);
+	seccomp_install();
+
+	/* 7. Resolve the bridge: canonical name, ifindex, mtu. */
+	sk = netlink_open();
+	bridge_resolve(sk, args->bridge, &br);
+	audit_set_bridge(NULL, br.name);
+
+	/* 8. Decide: allowed, and up to how many taps at once. */
+	max = decide(&acl, &me, &br, args->bridge);
+	acl_free(&acl);
+
+	/* 9. Create the tap, take a quota slot if there is a max, and
+	 *    attach it: the capability raised only around these calls. */
+	if (tunfd < 0)
+		die_tun(-tunfd, mode);
+	privs_raise();
+	tap_create(tunfd, args->use_vnet, getuid(), tap);
+	audit_set_tap(tap);
+	tapindex = tap_index(sk, tap);
+	if (max)
+		quota_claim(sk, getuid(), &br, max, tapindex);
+	else
+		quota_mark(sk, getuid(), &br, tapindex);
+	tap_attach(sk, tunfd, tap, tapindex, &br);
+	privs_lower();
+	ids_free(&me);
+	nl_socket_free(sk);
+
+	/* 10. Log, then hand the tap over; only then is it a grant. The
+	 *     line is written first so that no delivered tap goes
+	 *     unlogged; a failed handover adds a refusal line. */
+	audit_grant();
+	rc = mode == PRIVS_SERVICE ? serve_handover(args->fd, tunfd) :
+	     fdpass_send(args->fd, tunfd);
+	if (rc < 0) {
+		errno = -rc;
+		die_errno(EXIT_HANDOVER, "failed to send the tap fd to the caller over %s%d (did it exit or close the socket?)",
+			  mode == PRIVS_SERVICE ? "the service connection, fd " : "--fd=",
+			  args->fd);
+	}
+	return EXIT_GRANTED;
+}
+
+int main(int argc, char *argv[])
+{
+	struct args args;
+	enum privs_mode mode;
+	char msg[512];
+	bool nnp_before;
+	int tunfd;
 
 	/* 0. (preinit) fds 0-2 open, environment empty: process.c. */
 	audit_init(getuid());
@@ -111,7 +179,14 @@ int main(int argc, char *argv[])
 	tunfd = tap_open_dev();
 
 	/* 3. Become the caller, keeping only CAP_NET_ADMIN, permitted;
-	 *    only now may name-service modules run for the log line. */
+	 *    only now may name-service modules run for the log line.
+	 *    As tapgate@.service (--serve) the caller is the peer of the
+	 *    connection on fd 3 and its request replaces steps 3-4. */
+	if (serve_requested(argc, argv)) {
+		mode = serve_accept(&args);
+		audit_set_bridge(args.bridge, NULL);
+		return grant(&args, tunfd, mode);
+	}
 	mode = privs_drop();
 	audit_set_user();
 
@@ -145,58 +220,13 @@ int main(int argc, char *argv[])
 		       explain_run(&args);
 	}
 	audit_set_bridge(args.bridge, NULL);
-	if (mode == PRIVS_NONE)
-		privs_die_unprivileged(nnp_before);
-
-	/* 5. The caller's socket must be what QEMU and libvirt pass; no
-	 *    other inherited fd stays open. */
-	fdpass_check(args.fd);
-	process_close_fds(args.fd, tunfd);
-
-	/* 6. Load the ACL with the caller's credentials, and turn its
-	 *    user and group names into ids; the caller is what the kernel
-	 *    says of this process. Name services done, from here on only
-	 *    the system calls of a grant are allowed (seccomp.c). */
-	ids_self(&me);
-	acl_init(&acl);
-	load_acl(&acl);
-	seccomp_install();
-
-	/* 7. Resolve the bridge: canonical name, ifindex, mtu. */
-	sk = netlink_open();
-	bridge_resolve(sk, args.bridge, &br);
-	audit_set_bridge(NULL, br.name);
-
-	/* 8. Decide: allowed, and up to how many taps at once. */
-	max = decide(&acl, &me, &br, args.bridge);
-	acl_free(&acl);
-
-	/* 9. Create the tap, take a quota slot if there is a max, and
-	 *    attach it: the capability raised only around these calls. */
-	if (tunfd < 0)
-		die_tun(-tunfd, mode);
-	privs_raise();
-	tap_create(tunfd, args.use_vnet, getuid(), tap);
-	audit_set_tap(tap);
-	tapindex = tap_index(sk, tap);
-	if (max)
-		quota_claim(sk, getuid(), &br, max, tapindex);
-	else
-		quota_mark(sk, getuid(), &br, tapindex);
-	tap_attach(sk, tunfd, tap, tapindex, &br);
-	privs_lower();
-	ids_free(&me);
-	nl_socket_free(sk);
-
-	/* 10. Log, then hand the tap over; only then is it a grant. The
-	 *     line is written first so that no delivered tap goes
-	 *     unlogged; a failed handover adds a refusal line. */
-	audit_grant();
-	rc = fdpass_send(args.fd, tunfd);
-	if (rc < 0) {
-		errno = -rc;
-		die_errno(EXIT_HANDOVER, "failed to send the tap fd to the caller over --fd=%d (did it exit or close the socket?)",
-			  args.fd);
+	if (mode == PRIVS_NONE) {
+		/* No privilege here (no_new_privs, nosuid, a plain copy):
+		 * the tapgate service may act for us (service.c). */
+		if (tunfd >= 0)
+			close(tunfd);
+		service_relay(&args, nnp_before);
 	}
-	return EXIT_GRANTED;
+
+	return grant(&args, tunfd, mode);
 }
