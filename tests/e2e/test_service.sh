@@ -150,7 +150,7 @@ assert_no_taps "unmapped ids: no tap"
 # --- root through the service: the ACL still applies ---------------------------------
 tg_acl 'allow br1\n'
 set +e
-TG_OUT=$(python3 "$TG_BIN/svcclient.py" "$TG_SOCK" --bridge=br0 </dev/null 2>&1)
+TG_OUT=$(/usr/bin/python3 "$TG_BIN/svcclient.py" "$TG_SOCK" --bridge=br0 </dev/null 2>&1)
 set -e
 assert_eq "$(sed -n 's/^status=//p' <<<"$TG_OUT")" 2 "root through the service: the ACL applies (denied)"
 tg_service_stop

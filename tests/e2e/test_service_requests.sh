@@ -95,19 +95,19 @@ serve() { # DESC REGEX REDIRECTION...
 # (Closed, fd 3 is where /dev/net/tun lands: "not a socket" either way.)
 serve "fd 3 closed" '^tapgate --serve: fd 3 is not (open|a socket)' "$TG_BIN/tapgate-plain" --serve 3<&-
 serve "fd 3 a file" '^tapgate --serve: fd 3 is not a socket' "$TG_BIN/tapgate-plain" --serve 3</etc/qemu/bridge.conf
-python3 -c 'import socket,os,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); os.dup2(s.fileno(),3); os.set_inheritable(3,True); os.execv(sys.argv[2],[sys.argv[2],"--serve"])' \
+/usr/bin/python3 -c 'import socket,os,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); os.dup2(s.fileno(),3); os.set_inheritable(3,True); os.execv(sys.argv[2],[sys.argv[2],"--serve"])' \
 	"$TG_ROOT/listen.sock" "$TG_BIN/tapgate-plain" > "$TG_ROOT/out" 2>&1 && rc=0 || rc=$?
 assert_eq "$rc" 1 "fd 3 a listening socket: exit 1"
 assert_match "$(cat "$TG_ROOT/out")" 'fd 3 is a listening socket, not a connection \(the socket unit needs Accept=yes\)' \
 	"fd 3 a listening socket: says Accept=yes is needed"
-python3 -c 'import socket,os,sys; a,b=socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); os.dup2(a.fileno(),3); os.set_inheritable(3,True); os.execv(sys.argv[1],[sys.argv[1],"--serve"])' \
+/usr/bin/python3 -c 'import socket,os,sys; a,b=socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); os.dup2(a.fileno(),3); os.set_inheritable(3,True); os.execv(sys.argv[1],[sys.argv[1],"--serve"])' \
 	"$TG_BIN/tapgate-plain" > "$TG_ROOT/out" 2>&1 && rc=0 || rc=$?
 assert_match "$(cat "$TG_ROOT/out")" 'fd 3 is not a stream \(SOCK_STREAM\) socket' "fd 3 a datagram socket: refused"
 # --serve only alone, and only for root.
 tg_run "$TG_BIN/tapgate" -- --serve
 assert_eq "$(tg_exit)" 1 "--serve with --fd (as QEMU would add) is a usage error, not serve mode"
 set +e
-out=$(python3 -c 'import socket,os,sys; a,b=socket.socketpair(); os.dup2(a.fileno(),3); os.set_inheritable(3,True); os.setgid(4242); os.setuid(4242); os.execv(sys.argv[1],[sys.argv[1],"--serve"])' "$TG_BIN/tapgate-plain" 2>&1)
+out=$(/usr/bin/python3 -c 'import socket,os,sys; a,b=socket.socketpair(); os.dup2(a.fileno(),3); os.set_inheritable(3,True); os.setgid(4242); os.setuid(4242); os.execv(sys.argv[1],[sys.argv[1],"--serve"])' "$TG_BIN/tapgate-plain" 2>&1)
 rc=$?
 set -e
 assert_eq "$rc" 5 "--serve run by a user: exit 5"
