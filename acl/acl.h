@@ -12,6 +12,10 @@
  * ids by another (acl_resolve()), so the parser can be unit-tested and
  * fuzzed without root, files or a user database. Errors are returned
  * as -errno with a filled struct acl_error.
+ *
+ * parse.c reads lines, words and rules; include.c follows includes and
+ * globs (load.h is what the two share); resolve.c turns names into ids;
+ * decide.c matches rules and decides.
  */
 #ifndef TAPGATE_ACL_H
 #define TAPGATE_ACL_H
@@ -56,6 +60,7 @@ struct acl_who {
 	bool numeric;             /* written as an id */
 	bool resolved;            /* @id is valid: numeric, or resolved */
 	uint32_t id;
+	int lookup;               /* acl_resolve(): 0, -ENOENT or -errno */
 	char name[ACL_MAX_WHO + 1]; /* as written (digits when numeric) */
 };
 
@@ -155,12 +160,32 @@ typedef int (*acl_resolve_fn)(void *ctx, enum acl_who_kind kind,
 
 /*
  * Turn every user and group name of @acl into an id. A name that does
- * not exist leaves its rule matching nobody (who->resolved false). A
- * failed lookup fails closed: -errno and @err at the rule, since a
- * deny rule that silently matched nobody would open the door.
+ * not exist (-ENOENT from @fn) leaves its rule matching nobody
+ * (who->resolved false). Any other failure fails closed: -errno and
+ * @err at the rule, since a deny rule that silently matched nobody
+ * would open the door. Stops at the first failure; @acl must then not
+ * be used to decide.
  */
 int acl_resolve(struct acl *acl, acl_resolve_fn fn, void *ctx,
 		struct acl_error *err);
+
+/*
+ * Told the answer for each user and group name of each rule, in rule
+ * order: @rc is 0 (who->id is set), -ENOENT (the rule matches nobody)
+ * or the -errno of a failed lookup. A name repeated within the next 64
+ * rules is looked up once and reported at every rule that has it.
+ */
+typedef void (*acl_resolved_fn)(void *ctx, const struct acl_rule *r,
+				enum acl_who_kind kind,
+				const struct acl_who *who, int rc);
+
+/*
+ * acl_resolve(), and @report (if not NULL) hears of every name; with
+ * @report it goes on after a failed lookup (--check) and returns the
+ * first failure, with @err, at the end. @ctx goes to @fn and @report.
+ */
+int acl_resolve_each(struct acl *acl, acl_resolve_fn fn,
+		     acl_resolved_fn report, void *ctx, struct acl_error *err);
 
 /* The caller, as the kernel sees the process. */
 struct acl_subject {

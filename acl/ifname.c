@@ -34,7 +34,9 @@ enum ifname_status ifname_check(const char *name, size_t len)
 char *ifname_describe(char *out, size_t outsz, const char *name, size_t len,
 		      enum ifname_status st)
 {
-	char shown[80];
+	/* A name longer than the kernel allows is cut with "...": the
+	 * message gives its length. */
+	char shown[ESCAPED_SIZE(IFNAME_SIZE - 1)];
 
 	str_escape(shown, sizeof(shown), name, len);
 	if (st == IFNAME_TOO_LONG)

@@ -8,6 +8,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The exact worst case of str_escape(), str_escape_field() and
+ * str_escape_controls() on @n bytes: every byte as "\xNN", and the
+ * NUL. A buffer this size never cuts the text. */
+#define ESCAPED_SIZE(n) (4 * (size_t)(n) + 1)
+
 /* Copy @len bytes of @in into @out (size @outsz) so that it is safe to
  * print or log: printable ASCII passes except '\\', which is doubled;
  * everything else becomes \xNN. Output that would not fit ends in

@@ -27,7 +27,7 @@ static int refuse(struct acl_error *err, int rc, const char *fmt, ...)
 int aclfile_read(void *ctx, const char *raw_path, struct acl_source *src,
 		 struct acl_error *err)
 {
-	char path[1024];
+	char path[ESCAPED_SIZE(ACL_MAX_PATH)];
 	struct stat st;
 	char *data;
 	size_t len = 0;
@@ -110,7 +110,7 @@ int aclfile_read(void *ctx, const char *raw_path, struct acl_source *src,
 int aclfile_list(void *ctx, const char *raw_dir, acl_list_add_fn add,
 		 void *add_ctx, struct acl_error *err)
 {
-	char dir[1024];
+	char dir[ESCAPED_SIZE(ACL_MAX_PATH)];
 	struct stat st;
 	DIR *d;
 	int fd, rc = 0;

@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "audit.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "ifname.h"
 #include "strutil.h"
+#include "userdb.h"
 
 static struct {
 	uid_t uid;
 	pid_t pid;           /* the caller's pid, through the service */
-	char user[4 * 64 + 4];
-	char requested[4 * 64 + 4];
-	char canonical[4 * IFNAME_SIZE + 4];
-	char tap[4 * IFNAME_SIZE + 4];
+	/* A longer database name is cut with "..."; interface names
+	 * were validated. */
+	char user[ESCAPED_SIZE(ACL_MAX_WHO)];
+	char requested[ESCAPED_SIZE(IFNAME_SIZE - 1)];
+	char canonical[ESCAPED_SIZE(IFNAME_SIZE - 1)];
+	char tap[ESCAPED_SIZE(IFNAME_SIZE - 1)];
 } audit;
 
 void audit_init(uid_t caller)
@@ -52,12 +55,14 @@ void audit_set_tap(const char *tap)
 
 void audit_set_user(void)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
+	struct userdb_ent pw;
 
-	if (getpwuid_r(audit.uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-		str_escape_field(audit.user, sizeof(audit.user), res->pw_name,
-				 strlen(res->pw_name));
+	/* The uid is always logged; the name is a courtesy, "?" if the
+	 * database has none or fails (nothing is decided on it). */
+	if (userdb_user_by_uid((uint32_t)audit.uid, &pw) == 0)
+		str_escape_field(audit.user, sizeof(audit.user), pw.name,
+				 strlen(pw.name));
+	userdb_ent_free(&pw);
 }
 
 static void emit(int prio, const char *verdict, const char *reason)

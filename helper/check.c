@@ -3,8 +3,6 @@
 #include "check.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +16,7 @@
 #include "process.h"
 #include "strutil.h"
 #include "tapgate.h"
+#include "userdb.h"
 
 struct tally {
 	unsigned errors, warnings;
@@ -27,7 +26,7 @@ __attribute__((format(printf, 5, 6)))
 static void report(struct tally *t, enum acl_severity sev, const char *file,
 		   unsigned line, const char *fmt, ...)
 {
-	char shown[1024], msg[1024];
+	char shown[ESCAPED_SIZE(ACL_MAX_PATH)], msg[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -49,14 +48,33 @@ static void report(struct tally *t, enum acl_severity sev, const char *file,
 static void on_diag(void *ctx, enum acl_severity sev, const struct acl_error *e)
 {
 	/* The library escapes what it quotes; controls cannot remain. */
-	char msg[sizeof(e->msg) * 4];
+	char msg[ESCAPED_SIZE(sizeof(e->msg))];
 
 	str_escape_controls(msg, sizeof(msg), e->msg, strlen(e->msg));
 	report(ctx, sev, e->file, e->line, "%s", msg);
 }
 
-/* Unknown names and ids: the rule then matches nobody. */
-static void check_names(const struct acl *acl, struct tally *t)
+/* acl_resolve_each() tells of every name: an unknown one leaves its
+ * rule matching nobody (a warning); a failed lookup is an error, as it
+ * is for the grant, which refuses every request while it fails. */
+static void on_name(void *ctx, const struct acl_rule *r, enum acl_who_kind kind,
+		    const struct acl_who *who, int rc)
+{
+	const char *what = kind == ACL_WHO_USER ? "user" : "group";
+
+	if (rc == -ENOENT)
+		report(ctx, ACL_SEV_WARNING, r->file, r->line,
+		       "unknown %s '%s': this rule matches nobody", what,
+		       who->name);
+	else if (rc < 0)
+		report(ctx, ACL_SEV_ERROR, r->file, r->line,
+		       "cannot look up %s '%s': %s (the %s database failed, which is not 'no such %s': tapgate refuses every request while this fails)",
+		       what, who->name, strerror(-rc), what, what);
+}
+
+/* Numeric ids are never looked up by the grant; one no entry has is
+ * worth a word all the same. */
+static void check_ids(const struct acl *acl, struct tally *t)
 {
 	for (size_t i = 0; i < acl->n_rules; i++) {
 		const struct acl_rule *r = &acl->rules[i];
@@ -64,30 +82,22 @@ static void check_names(const struct acl *acl, struct tally *t)
 
 		for (int k = 0; k < 2; k++) {
 			const char *what = k ? "group" : "user";
-			uint32_t id;
-			int rc = 0;
+			struct userdb_ent e;
+			int rc;
 
-			if (!who[k]->set)
+			if (!who[k]->set || !who[k]->numeric)
 				continue;
-			if (who[k]->numeric) {
-				rc = k ? (getgrgid((gid_t)who[k]->id) ? 0 : -ENOENT) :
-				     (getpwuid((uid_t)who[k]->id) ? 0 : -ENOENT);
-				if (rc < 0)
-					report(t, ACL_SEV_WARNING, r->file, r->line,
-					       "no %s has id %u in the %s database (the rule still applies to that id)",
-					       what, who[k]->id, k ? "group" : "user");
-				continue;
-			}
-			rc = ids_resolve(NULL, k ? ACL_WHO_GROUP : ACL_WHO_USER,
-					 who[k]->name, &id);
+			rc = k ? userdb_group_by_gid(who[k]->id, &e) :
+			     userdb_user_by_uid(who[k]->id, &e);
+			userdb_ent_free(&e);
 			if (rc == -ENOENT)
 				report(t, ACL_SEV_WARNING, r->file, r->line,
-				       "unknown %s '%s': this rule matches nobody",
-				       what, who[k]->name);
+				       "no %s has id %u in the %s database (the rule still applies to that id)",
+				       what, who[k]->id, what);
 			else if (rc < 0)
-				report(t, ACL_SEV_ERROR, r->file, r->line,
-				       "cannot look up %s '%s': %s (tapgate refuses every request while this fails)",
-				       what, who[k]->name, strerror(-rc));
+				report(t, ACL_SEV_WARNING, r->file, r->line,
+				       "cannot look up %s id %u: %s (the %s database failed; the rule applies to that id all the same)",
+				       what, who[k]->id, strerror(-rc), what);
 		}
 	}
 }
@@ -97,7 +107,7 @@ static void check_names(const struct acl *acl, struct tally *t)
 static void check_parents(const struct acl *acl, struct tally *t)
 {
 	for (size_t i = 0; i < acl->n_files; i++) {
-		char dir[ACL_MAX_PATH + 1], shown[1024];
+		char dir[ACL_MAX_PATH + 1], shown[ESCAPED_SIZE(ACL_MAX_PATH)];
 		bool seen = false;
 		char *slash;
 
@@ -127,12 +137,108 @@ static void check_parents(const struct acl *acl, struct tally *t)
 	}
 }
 
+/* Whether whoever is not the owner or in the group may read @path:
+ * the file readable by others, every directory above it searchable.
+ * If not, fills @why. */
+static bool world_readable(const char *path, char *why, size_t whysz)
+{
+	char dir[ACL_MAX_PATH + 1], shown[ESCAPED_SIZE(ACL_MAX_PATH)];
+	struct stat st;
+	char *slash;
+
+	if (stat(path, &st) < 0) {
+		snprintf(why, whysz, "cannot be checked (%s)", strerror(errno));
+		return false;
+	}
+	if (!(st.st_mode & S_IROTH)) {
+		snprintf(why, whysz, "is mode %04o (owner uid %u, group gid %u)",
+			 (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+			 (unsigned)st.st_gid);
+		return false;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &st) == 0 && !(st.st_mode & S_IXOTH)) {
+			str_escape(shown, sizeof(shown), dir, strlen(dir));
+			snprintf(why, whysz, "is in directory '%s' of mode %04o",
+				 shown, (unsigned)(st.st_mode & 07777));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Append "line N: RULE" for the rules of @file with action @act. */
+static void list_rules(const struct acl *acl, const char *file,
+		       enum acl_action act, char *out, size_t outsz,
+		       size_t *len, unsigned *left)
+{
+	for (size_t i = 0; i < acl->n_rules; i++) {
+		const struct acl_rule *r = &acl->rules[i];
+		/* "allow", the escaped target, " user U group G max N". */
+		char rule[ESCAPED_SIZE(ACL_MAX_PATTERN) + 2 * (size_t)ACL_MAX_WHO + 64];
+		int n;
+
+		if (r->action != act || strcmp(r->file, file) != 0)
+			continue;
+		acl_rule_format(r, rule, sizeof(rule));
+		n = snprintf(out + *len, outsz - *len, "%sline %u: %s",
+			     *len ? "; " : "", r->line, rule);
+		/* Keep room for the "and N more" that ends a cut list. */
+		if (n < 0 || (size_t)n + 40 >= outsz - *len) {
+			out[*len] = '\0';
+			(*left)++;
+			continue;
+		}
+		*len += (size_t)n;
+	}
+}
+
+/*
+ * Rules some users cannot see: the grant reads the ACL with the
+ * caller's rights, so who cannot read an included file skips its rules
+ * (the original's semantics, which admins rely on for per-group
+ * rules). A deny there binds only those who can read it: say so, with
+ * the rules, denies first. Files read more than once are told once.
+ */
+static void check_hidden(const struct acl *acl, struct tally *t)
+{
+	for (size_t i = 0; i < acl->n_files; i++) {
+		char why[ESCAPED_SIZE(ACL_MAX_PATH) + 64], rules[2048];
+		size_t len = 0;
+		unsigned left = 0;
+		bool seen = false;
+
+		for (size_t k = 0; k < i; k++)
+			seen |= strcmp(acl->files[k], acl->files[i]) == 0;
+		if (seen || world_readable(acl->files[i], why, sizeof(why)))
+			continue;
+		if (i == 0) {
+			report(t, ACL_SEV_WARNING, acl->files[i], 0,
+			       "this file %s: users who cannot read it are refused every request",
+			       why);
+			continue;
+		}
+		list_rules(acl, acl->files[i], ACL_DENY, rules, sizeof(rules),
+			   &len, &left);
+		list_rules(acl, acl->files[i], ACL_ALLOW, rules, sizeof(rules),
+			   &len, &left);
+		if (left)
+			snprintf(rules + len, sizeof(rules) - len,
+				 "; and %u more", left);
+		report(t, ACL_SEV_WARNING, acl->files[i], 0,
+		       "this file %s: users who cannot read it skip its rules%s%s",
+		       why, len ? ": " : " (it has none)", len ? rules : "");
+	}
+}
+
 int check_run(const char *file)
 {
 	struct acl_io io = aclfile_io;
 	struct tally t = { 0 };
 	struct acl_error err;
-	char path[ACL_MAX_PATH + 1], shown[1024];
+	char path[ACL_MAX_PATH + 1], shown[ESCAPED_SIZE(ACL_MAX_PATH)];
 	struct acl acl;
 	size_t n_files;
 
@@ -149,8 +255,10 @@ int check_run(const char *file)
 	io.ctx = &t;
 	acl_init(&acl);
 	acl_load(&acl, path, &io, &err);
-	check_names(&acl, &t);
+	acl_resolve_each(&acl, ids_resolve, on_name, &t, &err);
+	check_ids(&acl, &t);
 	check_parents(&acl, &t);
+	check_hidden(&acl, &t);
 	n_files = acl.n_files;
 	str_escape(shown, sizeof(shown), path, strlen(path));
 	printf("%s: %u error%s, %u warning%s (%zu rule%s in %zu file%s read as uid %u)\n",

@@ -14,11 +14,14 @@
 #include <sys/types.h>
 
 #include "acl.h"
+#include "strutil.h"
 
 struct ids {
 	struct acl_subject subject;
 	uint32_t *groups;         /* malloc()ed; the subject points here */
-	char name[4 * ACL_MAX_WHO + 1]; /* escaped, or the uid in digits */
+	/* Escaped (a longer name from the database is cut with "..."), or
+	 * the uid in digits. */
+	char name[ESCAPED_SIZE(ACL_MAX_WHO)];
 };
 
 /* This process. Dies with EXIT_PRIVS if the kernel will not say. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_acl.c - acl_parse() on any input, acl_resolve(), then
- * acl_decide() for several callers.
+ * fuzz_acl.c - acl_parse() on any input (parse.c, include.c), then
+ * acl_resolve() and acl_resolve_each() (resolve.c), then acl_decide()
+ * for several callers (decide.c).
  *
  * The input is the top-level file /etc/qemu/bridge.conf. Includes are
  * served from a small fixed tree: plain files, a file that includes
@@ -152,6 +153,32 @@ static int fake_resolve(void *ctx, enum acl_who_kind kind, const char *name,
 	return -ENOENT;
 }
 
+/* What acl_resolve_each() told: must agree with what it returns and
+ * with what acl_resolve() returned for the same rules. */
+struct told {
+	size_t names, failures;
+	unsigned first_line;
+};
+
+static void on_name(void *ctx, const struct acl_rule *r, enum acl_who_kind kind,
+		    const struct acl_who *who, int rc)
+{
+	struct told *t = ctx;
+
+	if (kind != ACL_WHO_USER && kind != ACL_WHO_GROUP)
+		abort();
+	if (who != (kind == ACL_WHO_USER ? &r->user : &r->group))
+		abort();
+	if (!who->set || who->numeric || who->lookup != rc ||
+	    who->resolved != (rc == 0))
+		abort();
+	if (rc != 0 && rc != -ENOENT && rc != -EIO)
+		abort();
+	t->names++;
+	if (rc == -EIO && t->failures++ == 0)
+		t->first_line = r->line;
+}
+
 static bool terminated(const char *s, size_t size)
 {
 	return memchr(s, '\0', size) != NULL;
@@ -280,8 +307,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (err.msg[0] == '\0')
 			abort();
 	}
-	if (rc == 0 && acl_resolve(&acl, fake_resolve, NULL, &err) < 0) {
-		if (err.line == 0 || err.msg[0] == '\0')
+	if (rc == 0) {
+		struct acl_error each_err;
+		struct told t = { 0 };
+		int first = acl_resolve(&acl, fake_resolve, NULL, &err);
+		int each;
+
+		if (first < 0 && (err.line == 0 || err.msg[0] == '\0'))
+			abort();
+		/* The callback's context is the report's too. */
+		each = acl_resolve_each(&acl, fake_resolve, on_name, &t,
+					&each_err);
+		if (each != first || (each < 0) != (t.failures > 0))
+			abort();
+		if (each < 0 && (each_err.line != err.line ||
+				 each_err.line != t.first_line ||
+				 strcmp(each_err.msg, err.msg) != 0))
 			abort();
 	}
 	check_rules(&acl);

@@ -1397,6 +1397,129 @@ static void test_acl_resolve_nok_lookup_error(void **state)
 	}
 }
 
+/* ---- acl_resolve_each: every name told (what --check reports) ---- */
+
+struct heard {
+	struct resolver res;      /* first: fake_resolve's context */
+	size_t n;
+	struct {
+		unsigned line;
+		enum acl_who_kind kind;
+		char name[ACL_MAX_WHO + 1];
+		int rc;
+	} said[16];
+};
+
+static void hear(void *ctx, const struct acl_rule *r, enum acl_who_kind kind,
+		 const struct acl_who *who, int rc)
+{
+	struct heard *h = ctx;
+
+	assert_true(h->n < N_ELEMS(h->said));
+	assert_false(who->numeric);
+	h->said[h->n].line = r->line;
+	h->said[h->n].kind = kind;
+	snprintf(h->said[h->n].name, sizeof(h->said[h->n].name), "%s",
+		 who->name);
+	h->said[h->n].rc = rc;
+	h->n++;
+}
+
+static void test_acl_resolve_each_ok_every_name_told(void **state)
+{
+	static const char text[] =
+		"allow br0 user alice group staff\n"   /* 1 */
+		"deny br0 user broken\n"               /* 2: lookup fails */
+		"deny br1 group ldap\n"                /* 3: lookup fails */
+		"allow br2 user ghost\n"               /* 4: no such user */
+		"allow br3 user 1000 group nogroup\n"  /* 5: id, no such group */
+		"deny br4 user broken\n";              /* 6: the same failure */
+	static const struct {
+		unsigned line;
+		enum acl_who_kind kind;
+		const char *name;
+		int rc;
+	} want[] = {
+		{ 1, ACL_WHO_USER, "alice", 0 },
+		{ 1, ACL_WHO_GROUP, "staff", 0 },
+		{ 2, ACL_WHO_USER, "broken", -EIO },
+		{ 3, ACL_WHO_GROUP, "ldap", -EAGAIN },
+		{ 4, ACL_WHO_USER, "ghost", -ENOENT },
+		{ 5, ACL_WHO_GROUP, "nogroup", -ENOENT },
+		{ 6, ACL_WHO_USER, "broken", -EIO },
+	};
+	struct heard h = { .n = 0 };
+	struct acl_error err;
+	struct acl acl;
+
+	assert_int_equal(parse(&acl, text, strlen(text), &err), 0);
+	/* Goes on after a failure; returns the first, at its rule. */
+	assert_int_equal(acl_resolve_each(&acl, fake_resolve, hear, &h, &err),
+			 -EIO);
+	assert_string_equal(err.file, TOP);
+	assert_int_equal(err.line, 2);
+	assert_msg("first failure", err.msg, "cannot look up user 'broken'");
+	assert_int_equal(h.n, N_ELEMS(want));
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		if (h.said[i].line != want[i].line ||
+		    h.said[i].kind != want[i].kind ||
+		    strcmp(h.said[i].name, want[i].name) != 0 ||
+		    h.said[i].rc != want[i].rc)
+			fail_msg("told %zu: line %u kind %d '%s' rc %d; want line %u kind %d '%s' rc %d",
+				 i, h.said[i].line, (int)h.said[i].kind,
+				 h.said[i].name, h.said[i].rc, want[i].line,
+				 (int)want[i].kind, want[i].name, want[i].rc);
+	}
+	/* A repeated name is told again but asked once: 6 distinct. */
+	assert_int_equal(h.res.calls, 6);
+	/* A failed name matches nobody and carries its failure. */
+	assert_false(acl.rules[5].user.resolved);
+	assert_int_equal(acl.rules[5].user.lookup, -EIO);
+	assert_int_equal(acl.rules[3].user.lookup, -ENOENT);
+	assert_true(acl.rules[0].user.resolved);
+	assert_int_equal(acl.rules[0].user.id, 1000);
+	acl_free(&acl);
+}
+
+static void test_acl_resolve_each_ok_no_failure(void **state)
+{
+	static const char text[] = "allow br0 user alice\nallow br1 user ghost\n";
+	struct heard h = { .n = 0 };
+	struct acl_error err;
+	struct acl acl;
+
+	assert_int_equal(parse(&acl, text, strlen(text), &err), 0);
+	assert_int_equal(acl_resolve_each(&acl, fake_resolve, hear, &h, &err), 0);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.said[1].rc, -ENOENT);
+	assert_string_equal(err.msg, "");
+	acl_free(&acl);
+}
+
+static int positive_resolve(void *ctx, enum acl_who_kind kind,
+			    const char *name, uint32_t *id)
+{
+	(void)ctx;
+	(void)kind;
+	(void)name;
+	*id = 7;
+	return 1; /* not the contract: neither found nor "no such name" */
+}
+
+static void test_acl_resolve_nok_positive_return(void **state)
+{
+	static const char text[] = "allow all\ndeny all group contractors\n";
+	struct acl_error err;
+	struct acl acl;
+
+	assert_int_equal(parse(&acl, text, strlen(text), &err), 0);
+	assert_int_equal(acl_resolve(&acl, positive_resolve, NULL, &err), -EIO);
+	assert_int_equal(err.line, 2);
+	assert_msg("positive", err.msg, "cannot look up group 'contractors'");
+	assert_false(acl.rules[1].group.resolved);
+	acl_free(&acl);
+}
+
 static void test_acl_resolve_nok_lookup_error_in_include(void **state)
 {
 	static const struct fake_file files[] = {
@@ -2213,6 +2336,9 @@ int main(void)
 		cmocka_unit_test(test_acl_resolve_ok_no_rules),
 		cmocka_unit_test(test_acl_resolve_nok_lookup_error),
 		cmocka_unit_test(test_acl_resolve_nok_lookup_error_in_include),
+		cmocka_unit_test(test_acl_resolve_each_ok_every_name_told),
+		cmocka_unit_test(test_acl_resolve_each_ok_no_failure),
+		cmocka_unit_test(test_acl_resolve_nok_positive_return),
 		cmocka_unit_test(test_acl_glob_ok_sorted),
 		cmocka_unit_test(test_acl_glob_ok_hidden_skipped),
 		cmocka_unit_test(test_acl_glob_ok_nonmatching_skipped),
