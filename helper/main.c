@@ -11,6 +11,9 @@
  * MUST take a quota slot before the tap reaches the bridge (quota.c).
  * MUST exit 0 only after the fd was handed over; on every other path
  *      the non-persistent tap dies with the process.
+ * MUST, inside a user namespace or without privilege, only ask the
+ *      tapgate service (service.c); as the service (--serve), take the
+ *      caller from the kernel and become it before parsing (serve.c).
  */
 #include <errno.h>
 #include <netlink/netlink.h>
@@ -172,6 +175,13 @@ int main(int argc, char *argv[])
 	/* 1. Make the process sane: no_new_privs, non-dumpable, umask,
 	 *    cwd /, signals, watchdog; not inside a user namespace. */
 	nnp_before = process_harden();
+
+	/*    Inside a user namespace (a Flatpak sandbox) the only thing
+	 *    tapgate does is ask the service, with no privilege at all;
+	 *    everything else, --serve too, is refused (service.c). */
+	if (process_in_user_namespace() && !serve_requested(argc, argv))
+		service_relay_from_user_namespace(argc, argv, nnp_before);
+	process_refuse_user_namespace(NULL);
 
 	/* 2. Open /dev/net/tun now: in a setuid install this is the one
 	 *    access that needs root's file permissions (it may be 0600).

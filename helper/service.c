@@ -15,6 +15,7 @@
 #include "service.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,11 +24,27 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "fdpass.h"
 #include "privs.h"
 #include "process.h"
 #include "service_proto.h"
 #include "tapgate.h"
+
+/* Set for a client inside a user namespace: its refusal differs. */
+static bool from_user_namespace;
+
+static noreturn void no_service(bool nnp_before, int err)
+{
+	char hint[256];
+
+	if (!from_user_namespace)
+		privs_die_unprivileged(nnp_before, err);
+	snprintf(hint, sizeof(hint), "; nor is the tapgate service, which would act for it, listening on %s (%s: systemctl enable --now tapgate.socket)",
+		 TAPGATE_SERVICE_SOCKET, strerror(err));
+	process_refuse_user_namespace(hint);
+	_exit(EXIT_PRIVS); /* not reached */
+}
 
 static int connect_service(bool nnp_before)
 {
@@ -41,7 +58,7 @@ static int connect_service(bool nnp_before)
 	if (sock < 0)
 		die_errno(EXIT_PRIVS, "failed to create a socket for the tapgate service");
 	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		privs_die_unprivileged(nnp_before, errno);
+		no_service(nnp_before, errno);
 	return sock;
 }
 
@@ -177,4 +194,21 @@ noreturn void service_relay(const struct args *args, bool nnp_before)
 			  args->fd);
 	}
 	exit(EXIT_GRANTED);
+}
+
+noreturn void service_relay_from_user_namespace(int argc, char *argv[],
+						bool nnp_before)
+{
+	struct args args;
+	char msg[512];
+
+	/* Whatever capabilities we hold here are the namespace's: give
+	 * them up before looking at anything the caller wrote. */
+	privs_drop_all();
+	if (args_parse(argc, argv, &args, msg, sizeof(msg)) != ARGS_OK ||
+	    args.mode != ARGS_GRANT)
+		process_refuse_user_namespace(" (inside one, tapgate only asks the tapgate service for a tap)");
+	audit_set_bridge(args.bridge, NULL);
+	from_user_namespace = true;
+	service_relay(&args, nnp_before);
 }

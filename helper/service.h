@@ -20,4 +20,11 @@
  */
 noreturn void service_relay(const struct args *args, bool nnp_before);
 
+/* The same for a tapgate inside a user namespace, where its ids and
+ * capabilities are not the host's: drop every capability, parse the
+ * command line, and relay a grant through the service; anything else,
+ * or no service, is the user-namespace refusal. */
+noreturn void service_relay_from_user_namespace(int argc, char *argv[],
+						bool nnp_before);
+
 #endif

@@ -22,6 +22,12 @@ assert_eq "$(tg_exit)" 5 "no service: a no_new_privs caller fails with exit 5"
 assert_match "$TG_ERR" "^tapgate has no privilege: .*no_new_privs is set.*; nor is the tapgate service listening on $TG_SOCK \(No such file or directory: systemctl enable --now tapgate.socket\)$" \
 	"no service: the message names the service socket and how to start it"
 assert_no_taps "no service: no tap"
+set +e
+TG_OUT=$(setpriv --reuid=4242 --regid=4242 --clear-groups --inh-caps=-all -- \
+	unshare --user --map-root-user "$TG_BIN/tgclient" -- "$TG_BIN/tapgate" --br=br0 2>&1)
+set -e
+assert_match "$TG_OUT" "^tapgate refuses to run inside a user namespace: .*; nor is the tapgate service, which would act for it, listening on $TG_SOCK" \
+	"no service, in a user namespace: refused, naming the service"
 
 tg_service_start
 
@@ -45,6 +51,28 @@ tg_run_nnp "$TG_BIN/tapgate-caps" -- --br=br0
 assert_eq "$(tg_exit)" 0 "no_new_privs + file caps: through the service"
 tg_run_nnp "$TG_BIN/tapgate --use-vnet" --sh -- --br=br0
 assert_eq "$(tg_exit)" 0 "QEMU's sh -c form works through the service"
+
+# Inside a user namespace (a Flatpak sandbox: bubblewrap makes one),
+# tapgate only asks the service; the tap is the host uid's.
+set +e
+TG_OUT=$(setpriv --reuid=4242 --regid=4242 --clear-groups --inh-caps=-all --no-new-privs -- \
+	unshare --user --map-root-user "$TG_BIN/tgclient" --hold='ip -d -o link show dev $TAP' -- "$TG_BIN/tapgate" --br=br0 2>"$TG_ROOT/stderr")
+set -e
+TG_ERR=$(cat "$TG_ROOT/stderr")
+assert_eq "$(tg_exit)" 0 "in a user namespace (as its root): a tap through the service"
+# Seen from inside, the owner is the namespace's root: host uid 4242,
+# its only mapped id; the service's log line says 4242 itself.
+assert_match "$TG_OUT" 'tun type tap .* user (0|root) ' "in a user namespace: the tap belongs to the namespace's root, host uid 4242"
+tg_log_wait 1
+assert_match "$(grep granted "$TG_LOG" | tail -n1)" 'granted uid=4242 .*via=service' "in a user namespace: granted to uid 4242 (log)"
+set +e
+TG_OUT=$(setpriv --reuid=4242 --regid=4242 --clear-groups --inh-caps=-all -- \
+	unshare --user --map-root-user "$TG_BIN/tapgate" --check 2>&1)
+rc=$?
+set -e
+assert_eq "$rc" 5 "in a user namespace: anything but a grant is still refused"
+assert_match "$TG_OUT" '^tapgate refuses to run inside a user namespace: .*only asks the tapgate service' \
+	"in a user namespace: --check refused, saying what is allowed there"
 
 # Refusals keep their message and status; the client logs nothing twice.
 tg_run_nnp "$TG_BIN/tapgate" -- --br=nosuchbr
