@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "audit.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -65,7 +66,8 @@ void audit_set_user(void)
 	userdb_ent_free(&pw);
 }
 
-static void emit(int prio, const char *verdict, const char *reason)
+static void emit(int prio, const char *verdict, const char *tap,
+		 const char *reason)
 {
 	char why[1024], via[48] = "";
 
@@ -75,15 +77,32 @@ static void emit(int prio, const char *verdict, const char *reason)
 		snprintf(via, sizeof(via), " via=service pid=%ld", (long)audit.pid);
 	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s%s reason=%s",
 	       verdict, (unsigned)audit.uid, audit.user, audit.requested,
-	       audit.canonical, audit.tap, via, why);
+	       audit.canonical, tap, via, why);
 }
 
 void audit_grant(void)
 {
-	emit(LOG_INFO, "granted", "allowed by acl");
+	emit(LOG_INFO, "granted", audit.tap, "allowed by acl");
 }
 
 void audit_refusal(const char *reason)
 {
-	emit(LOG_WARNING, "refused", reason);
+	/* A refusal hands no tap over: one it made dies with it, and its
+	 * name may be another user's a moment later. */
+	emit(LOG_WARNING, "refused", "-", reason);
+}
+
+void audit_event(const char *event, const char *fmt, ...)
+{
+	char detail[1024], shown[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
+		detail[0] = '\0';
+	va_end(ap);
+	str_escape_controls(shown, sizeof(shown), detail, strlen(detail));
+	syslog(LOG_NOTICE, "%s uid=%u user=%s bridge=%s canonical=%s %s",
+	       event, (unsigned)audit.uid, audit.user, audit.requested,
+	       audit.canonical, shown);
 }

@@ -23,6 +23,11 @@ void audit_set_bridge(const char *requested, const char *canonical);
 void audit_set_tap(const char *tap);
 
 void audit_grant(void);
+/* The line names no tap: a refusal hands none over. */
 void audit_refusal(const char *reason);
+/* Something a grant did besides its tap (reaped orphans, pinned the
+ * bridge's address): "EVENT uid=.. user=.. bridge=.. DETAIL". */
+__attribute__((format(printf, 2, 3)))
+void audit_event(const char *event, const char *fmt, ...);
 
 #endif

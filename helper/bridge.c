@@ -2,74 +2,149 @@
 #include "bridge.h"
 
 #include <errno.h>
-#include <netlink/errno.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "audit.h"
+
+#include "netlink.h"
 #include "strutil.h"
 #include "tapgate.h"
 
 int bridge_lookup(struct nl_sock *sk, const char *requested,
-		  struct bridge *br, char *kind_shown, size_t kindsz)
+		  struct bridge *br)
 {
-	struct rtnl_link *link = NULL;
-	const char *kind, *name;
+	struct netlink_link l;
+	size_t len = strlen(requested);
 	int rc;
 
 	memset(br, 0, sizeof(*br));
-	if (kindsz)
-		kind_shown[0] = '\0';
-	rc = rtnl_link_get_kernel(sk, 0, requested, &link);
-	if (rc == -NLE_OBJ_NOTFOUND || rc == -NLE_NODEV)
-		return -ENODEV;
+	/* args.c validated it: a name the kernel could have, never cut. */
+	if (len >= sizeof(br->requested))
+		return -EINVAL;
+	memcpy(br->requested, requested, len + 1);
+	str_escape(br->requested_shown, sizeof(br->requested_shown),
+		   requested, len);
+
+	rc = netlink_get(sk, 0, requested, &l);
+	if (rc == -ENODEV) {
+		br->state = BRIDGE_MISSING;
+		return 0;
+	}
 	if (rc < 0)
 		return rc;
+	if (strcmp(l.kind, "bridge") != 0) {
+		const char *kind = l.kind[0] ? l.kind : "none";
 
-	kind = rtnl_link_get_type(link);
-	if (!kind || strcmp(kind, "bridge") != 0) {
-		kind = kind ? kind : "none";
-		str_escape(kind_shown, kindsz, kind, strlen(kind));
-		rtnl_link_put(link);
-		return -EMEDIUMTYPE;
+		br->state = BRIDGE_NOT_A_BRIDGE;
+		str_escape(br->kind_shown, sizeof(br->kind_shown), kind,
+			   strlen(kind));
+		return 0;
 	}
-
-	name = rtnl_link_get_name(link);
-	if (!name)
-		name = ""; /* refused just below, as an empty name */
-	if (ifname_check(name, strlen(name)) != IFNAME_OK) {
-		rtnl_link_put(link);
+	if (ifname_check(l.name, strlen(l.name)) != IFNAME_OK ||
+	    l.ifindex <= 0 || l.mtu == 0 || !l.has_mac)
 		return -EINVAL;
-	}
-	memcpy(br->name, name, strlen(name) + 1);
+	br->state = BRIDGE_OK;
+	memcpy(br->name, l.name, sizeof(br->name));
 	/* The kernel allows control bytes in names: escape once, here. */
-	str_escape(br->shown, sizeof(br->shown), name, strlen(name));
-	br->ifindex = rtnl_link_get_ifindex(link);
-	br->mtu = rtnl_link_get_mtu(link);
-	rtnl_link_put(link);
-	if (br->ifindex <= 0 || br->mtu == 0)
-		return -EINVAL;
+	str_escape(br->shown, sizeof(br->shown), l.name, strlen(l.name));
+	br->by_altname = strcmp(requested, l.name) != 0;
+	br->ifindex = l.ifindex;
+	br->mtu = l.mtu;
+	memcpy(br->mac, l.mac, sizeof(br->mac));
 	return 0;
+}
+
+const char *bridge_acl_name(const struct bridge *br)
+{
+	return br->state == BRIDGE_OK ? br->name : br->requested;
+}
+
+noreturn void bridge_die(const struct bridge *br, int err)
+{
+	const char *shown = br->requested_shown;
+
+	if (err == -EINVAL)
+		die(EXIT_BRIDGE, "the kernel returned no valid name, index, mtu or address for bridge '%s'",
+		    shown);
+	if (err < 0)
+		die(EXIT_BRIDGE, "failed to look up bridge `%s': %s", shown,
+		    strerror(-err));
+	if (br->state == BRIDGE_MISSING)
+		die(EXIT_BRIDGE, "failed to get mtu of bridge `%s': No such device: bridge '%s' does not exist (create it: ip link add %s type bridge)",
+		    shown, shown, shown);
+	die(EXIT_BRIDGE, "'%s' is not a bridge (its kind is %s): tapgate attaches taps to Linux bridges only",
+	    shown, br->kind_shown);
 }
 
 void bridge_resolve(struct nl_sock *sk, const char *requested,
 		    struct bridge *br)
 {
-	char shown[4 * IFNAME_SIZE], kind[64];
+	int rc = bridge_lookup(sk, requested, br);
+
+	if (rc < 0 || br->state != BRIDGE_OK)
+		bridge_die(br, rc);
+}
+
+/* A small decimal sysfs attribute; -1 if it cannot be read. */
+static int read_attr(const char *name, const char *attr)
+{
+	char path[64 + IFNAME_SIZE], buf[16];
+	ssize_t n;
+	int fd, v = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", name, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (char *p = buf; *p != '\n' && *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100000000)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+void bridge_addr_read(const char *requested, struct bridge_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	/* args.c validated the name: no '/', not "." or "..". */
+	a->assign_type = read_attr(requested, "addr_assign_type");
+	a->ifindex = read_attr(requested, "ifindex");
+	a->known = a->assign_type >= 0 && a->ifindex > 0;
+}
+
+#define NET_ADDR_SET 3
+
+bool bridge_pin_address(struct nl_sock *sk, const struct bridge *br,
+			const struct bridge_addr *a)
+{
 	int rc;
 
-	str_escape(shown, sizeof(shown), requested, strlen(requested));
-	rc = bridge_lookup(sk, requested, br, kind, sizeof(kind));
-	if (rc == -ENODEV)
-		die(EXIT_BRIDGE, "failed to get mtu of bridge `%s': No such device: bridge '%s' does not exist (create it: ip link add %s type bridge)",
-		    shown, shown, shown);
-	if (rc == -EMEDIUMTYPE)
-		die(EXIT_BRIDGE, "'%s' is not a bridge (its kind is %s): tapgate attaches taps to Linux bridges only",
-		    shown, kind);
-	if (rc == -EINVAL)
-		die(EXIT_BRIDGE, "the kernel returned no valid name, index or mtu for bridge '%s'",
-		    shown);
+	/* Known only for the same device: a /sys of another network
+	 * namespace, or an altname, says nothing about this bridge. */
+	if (a->known && a->ifindex == br->ifindex &&
+	    a->assign_type == NET_ADDR_SET)
+		return false;
+	rc = netlink_change(sk, br->ifindex, &(struct netlink_change){
+		.mac = br->mac });
 	if (rc < 0)
-		die(EXIT_BRIDGE, "failed to look up bridge `%s': %s", shown,
-		    nl_geterror(rc));
+		die(EXIT_TAP, "failed to keep the address of bridge `%s' (setting it to its own %02x:%02x:%02x:%02x:%02x:%02x): %s",
+		    br->shown, br->mac[0], br->mac[1], br->mac[2], br->mac[3],
+		    br->mac[4], br->mac[5], strerror(-rc));
+	return true;
+}
+
+void bridge_log_pinned(const struct bridge *br)
+{
+	audit_event("pinned", "address=%02x:%02x:%02x:%02x:%02x:%02x reason=the bridge's own address is now administratively set, so no tap's MAC can replace it",
+		    br->mac[0], br->mac[1], br->mac[2], br->mac[3], br->mac[4],
+		    br->mac[5]);
 }

@@ -20,6 +20,7 @@
 #include "quota.h"
 #include "strutil.h"
 #include "tapgate.h"
+#include "userdb.h"
 
 /*
  * Root asking for another user reads the files as root, so the
@@ -85,7 +86,7 @@ static int list_as(void *ctx, const char *dir, acl_list_add_fn add,
 /* Who is asked about: the caller, or (root only) --user. */
 static void subject(const struct args *a, struct ids *who, bool *other)
 {
-	char shown[4 * 256];
+	char shown[ESCAPED_SIZE(256)];
 
 	ids_self(who);
 	*other = false;
@@ -120,13 +121,13 @@ static void subject(const struct args *a, struct ids *who, bool *other)
 struct report {
 	const struct args *a;
 	const struct ids *who;
+	bool other;                   /* root asking for --user */
 	const struct acl *acl;
-	const char *bridge_state;     /* "bridge", "missing", "not-a-bridge" */
-	char kind[64];
 	struct bridge br;
 	struct acl_decision d;
 	bool quota_known;
 	struct quota_use use;
+	const char *tun;              /* why the tap would fail, or NULL */
 	int status;
 };
 
@@ -135,12 +136,11 @@ struct report {
 static bool applies(const struct report *r, const struct acl_rule *rule)
 {
 	const struct acl_subject *s = &r->who->subject;
-	const char *name = r->br.name[0] ? r->br.name : r->a->bridge;
 
-	if (acl_rule_matches(rule, s, name))
+	if (acl_rule_matches(rule, s, bridge_acl_name(&r->br)))
 		return true;
-	return strcmp(name, r->a->bridge) != 0 && rule->action == ACL_DENY &&
-	       acl_rule_matches(rule, s, r->a->bridge);
+	return r->br.by_altname && rule->action == ACL_DENY &&
+	       acl_rule_matches(rule, s, r->br.requested);
 }
 
 static const char *verdict_word(const struct report *r)
@@ -151,37 +151,55 @@ static const char *verdict_word(const struct report *r)
 	case EXIT_QUOTA:
 		return "quota-full";
 	case EXIT_BRIDGE:
-		return r->d.verdict == ACL_VERDICT_ALLOW ? "no-bridge" : "deny";
+		return "no-bridge";
+	case EXIT_TAP:
+		return "no-tun";
+	case EXIT_PRIVS:
+		return "unprivileged";
 	default:
 		return "deny";
 	}
 }
 
+/* "gid(name)" for a group: names, not only numbers. */
+static void print_group(uint32_t gid, const char *sep)
+{
+	struct userdb_ent gr;
+	char shown[ESCAPED_SIZE(ACL_MAX_WHO)];
+
+	if (userdb_group_by_gid(gid, &gr) == 0) {
+		str_escape(shown, sizeof(shown), gr.name, strlen(gr.name));
+		printf("%s%s(%u)", sep, shown, (unsigned)gid);
+	} else {
+		printf("%s%u", sep, (unsigned)gid);
+	}
+	userdb_ent_free(&gr);
+}
+
 static void print_text(const struct report *r)
 {
 	const struct acl_subject *s = &r->who->subject;
-	char req[4 * IFNAME_SIZE], line[4096], file[1024];
+	const char *req = r->br.requested_shown;
+	char line[4096], file[1024];
 	unsigned rline;
 
-	str_escape(req, sizeof(req), r->a->bridge, strlen(r->a->bridge));
-	printf("user:     %s (uid %u, gid %u, groups", r->who->name,
-	       (unsigned)s->uid, (unsigned)s->gid);
+	printf("user:     %s (uid %u, gid", r->who->name, (unsigned)s->uid);
+	print_group(s->gid, " ");
+	printf(", groups");
 	for (size_t i = 0; i < s->n_groups; i++)
-		printf("%s%u", i ? "," : " ", (unsigned)s->groups[i]);
+		print_group(s->groups[i], i ? "," : " ");
 	printf("%s)\n", s->n_groups ? "" : " none");
 
-	if (strcmp(r->bridge_state, "bridge") == 0) {
-		bool alt = strcmp(r->br.name, r->a->bridge) != 0;
-
+	if (r->br.state == BRIDGE_OK)
 		printf("bridge:   '%s' exists and is a bridge%s%s%s\n", req,
-		       alt ? " (an altname of '" : "", alt ? r->br.shown : "",
-		       alt ? "')" : "");
-	}
-	else if (strcmp(r->bridge_state, "missing") == 0)
+		       r->br.by_altname ? " (an altname of '" : "",
+		       r->br.by_altname ? r->br.shown : "",
+		       r->br.by_altname ? "')" : "");
+	else if (r->br.state == BRIDGE_MISSING)
 		printf("bridge:   '%s' does not exist\n", req);
 	else
 		printf("bridge:   '%s' is not a bridge (its kind is %s)\n", req,
-		       r->kind);
+		       r->br.kind_shown);
 
 	printf("rules:\n");
 	for (size_t i = 0; i < r->acl->n_rules; i++) {
@@ -196,15 +214,25 @@ static void print_text(const struct report *r)
 	if (r->d.verdict == ACL_VERDICT_DENY_DEFAULT)
 		printf("  (none)\n");
 
-	if (r->d.verdict == ACL_VERDICT_ALLOW && r->d.max == 0)
-		printf("quota:    no limit\n");
-	else if (r->d.verdict == ACL_VERDICT_ALLOW && r->quota_known)
-		printf("quota:    %u of %u in use%s%s%s\n", r->use.in_use, r->d.max,
-		       r->use.in_use ? " (" : "",
+	if (r->d.verdict == ACL_VERDICT_ALLOW && r->quota_known) {
+		char held[64];
+
+		if (r->d.max)
+			snprintf(held, sizeof(held), "%u of %u in use",
+				 r->use.in_use, r->d.max);
+		else
+			snprintf(held, sizeof(held), "no limit, %u in use",
+				 r->use.in_use);
+		printf("quota:    %s%s%s%s\n", held, r->use.in_use ? " (" : "",
 		       r->use.in_use ? quota_list(&r->use, line, sizeof(line)) : "",
 		       r->use.in_use ? ")" : "");
-	else if (r->d.verdict == ACL_VERDICT_ALLOW)
+	} else if (r->d.verdict == ACL_VERDICT_ALLOW && r->d.max) {
 		printf("quota:    at most %u\n", r->d.max);
+	} else if (r->d.verdict == ACL_VERDICT_ALLOW) {
+		printf("quota:    no limit\n");
+	}
+	if (r->tun)
+		printf("tun:      %s\n", r->tun);
 
 	/* Every verdict but the default deny has its rule. */
 	file[0] = '\0';
@@ -221,12 +249,13 @@ static void print_text(const struct report *r)
 		       file, rline, r->d.max);
 		break;
 	case EXIT_BRIDGE:
-		if (r->d.verdict == ACL_VERDICT_ALLOW) {
-			printf("decision: allowed by %s:%u, but there is no bridge to attach to\n",
-			       file, rline);
-			break;
-		}
-		/* fall through */
+		printf("decision: refused: there is no bridge to attach to (a request ends here, before the ACL)\n");
+		break;
+	case EXIT_TAP:
+	case EXIT_PRIVS:
+		printf("decision: allowed by %s:%u, but the request would fail: %s\n",
+		       file, rline, r->tun);
+		break;
 	default:
 		if (r->d.verdict == ACL_VERDICT_DENY_RULE)
 			printf("decision: denied by %s:%u\n", file, rline);
@@ -255,6 +284,24 @@ static void json_rule(const struct acl_rule *rule)
 	printf("}");
 }
 
+static void json_groups(const struct acl_subject *s)
+{
+	printf("\"group_names\":[");
+	for (size_t i = 0; i <= s->n_groups; i++) {
+		uint32_t gid = i ? s->groups[i - 1] : s->gid;
+		struct userdb_ent gr;
+		char buf[ESCAPED_SIZE(ACL_MAX_WHO) + 8];
+
+		if (userdb_group_by_gid(gid, &gr) == 0)
+			printf("%s\"%s\"", i ? "," : "",
+			       str_json(buf, sizeof(buf), gr.name, strlen(gr.name)));
+		else
+			printf("%snull", i ? "," : "");
+		userdb_ent_free(&gr);
+	}
+	printf("]");
+}
+
 static void print_json(const struct report *r)
 {
 	const struct acl_subject *s = &r->who->subject;
@@ -266,13 +313,17 @@ static void print_json(const struct report *r)
 	       (unsigned)s->gid);
 	for (size_t i = 0; i < s->n_groups; i++)
 		printf("%s%u", i ? "," : "", (unsigned)s->groups[i]);
-	printf("]},\"bridge\":{");
-	json_str("requested", r->a->bridge, true);
-	if (r->br.name[0])
+	printf("],");
+	json_groups(s);
+	printf("},\"bridge\":{");
+	json_str("requested", r->br.requested, true);
+	if (r->br.state == BRIDGE_OK)
 		json_str("name", r->br.name, true);
 	printf("\"exists\":%s,\"is_bridge\":%s},",
-	       strcmp(r->bridge_state, "missing") != 0 ? "true" : "false",
-	       strcmp(r->bridge_state, "bridge") != 0 ? "false" : "true");
+	       r->br.state != BRIDGE_MISSING ? "true" : "false",
+	       r->br.state == BRIDGE_OK ? "true" : "false");
+	if (r->tun)
+		json_str("tun", r->tun, true);
 	json_str("decision", verdict_word(r), true);
 	printf("\"exit_status\":%d,\"deciding_rule\":", r->status);
 	if (r->d.rule)
@@ -290,40 +341,38 @@ static void print_json(const struct report *r)
 		first = false;
 	}
 	printf("],\"quota\":");
-	if (r->d.verdict != ACL_VERDICT_ALLOW || r->d.max == 0) {
-		printf("null");
+	if (r->d.verdict != ACL_VERDICT_ALLOW || !r->quota_known) {
+		printf(r->d.verdict == ACL_VERDICT_ALLOW && r->d.max ?
+		       "{\"max\":%u}" : "null", r->d.max);
 	} else {
-		printf("{\"max\":%u", r->d.max);
-		if (r->quota_known) {
-			printf(",\"in_use\":%u,\"taps\":[", r->use.in_use);
-			for (unsigned i = 0; i < r->use.n_shown; i++) {
-				char buf[4 * IFNAME_SIZE + 4];
+		/* max 0: no limit; the taps are listed all the same. */
+		printf("{\"max\":%u,\"in_use\":%u,\"taps\":[", r->d.max,
+		       r->use.in_use);
+		for (unsigned i = 0; i < r->use.n_shown; i++) {
+			char buf[ESCAPED_SIZE(IFNAME_SIZE) + 4];
 
-				printf("%s\"%s\"", i ? "," : "",
-				       str_json(buf, sizeof(buf), r->use.taps[i],
-						strlen(r->use.taps[i])));
-			}
-			printf("]");
+			printf("%s\"%s\"", i ? "," : "",
+			       str_json(buf, sizeof(buf), r->use.taps[i],
+					strlen(r->use.taps[i])));
 		}
-		printf("}");
+		printf("]}");
 	}
 	printf("}\n");
 }
 
-int explain_run(const struct args *a)
+int explain_run(const struct args *a, int tun, enum privs_mode mode)
 {
-	struct report r = { .a = a, .bridge_state = "bridge" };
+	struct report r = { .a = a };
 	struct acl_io io = aclfile_io;
 	struct acl_error err;
 	struct ids who;
 	struct acl acl;
 	struct nl_sock *sk;
-	bool other;
 	int rc;
 
-	subject(a, &who, &other);
+	subject(a, &who, &r.other);
 	r.who = &who;
-	if (other) {
+	if (r.other) {
 		io.read = read_as;
 		io.list = list_as;
 		io.ctx = (void *)&who.subject;
@@ -334,28 +383,29 @@ int explain_run(const struct args *a)
 		policy_die(&err);
 	r.acl = &acl;
 
+	/* The request's own checks, in its order, up to the tap. */
 	sk = netlink_open();
-	rc = bridge_lookup(sk, a->bridge, &r.br, r.kind, sizeof(r.kind));
-	if (rc == -ENODEV)
-		r.bridge_state = "missing";
-	else if (rc == -EMEDIUMTYPE)
-		r.bridge_state = "not-a-bridge";
-	else if (rc < 0)
-		die(EXIT_BRIDGE, "failed to look up bridge: %s", rc == -EINVAL ?
-		    "the kernel's answer makes no sense" : nl_geterror(rc));
-
-	policy_decide(&acl, &who.subject, r.br.name[0] ? r.br.name : a->bridge,
-		      a->bridge, &r.d);
-	if (r.d.verdict != ACL_VERDICT_ALLOW)
-		r.status = EXIT_DENIED;
-	else if (!r.br.name[0])
-		r.status = EXIT_BRIDGE;
-	if (r.status == 0 && r.d.max) {
+	rc = bridge_lookup(sk, a->bridge, &r.br);
+	if (rc < 0)
+		bridge_die(&r.br, rc);
+	policy_decide(&acl, &who.subject, &r.br, &r.d);
+	r.status = policy_status(&r.br, &r.d);
+	if (r.status == 0) {
 		rc = quota_count(sk, (uid_t)who.subject.uid, &r.br, r.d.max,
 				 &r.use);
 		r.quota_known = rc == 0;
-		if (r.quota_known && r.use.in_use >= r.d.max)
+		if (r.quota_known && r.d.max && r.use.in_use >= r.d.max)
 			r.status = EXIT_QUOTA;
+	}
+	if (r.status == 0 && mode == PRIVS_NONE) {
+		r.status = EXIT_PRIVS;
+		r.tun = "this tapgate is neither setuid root nor has cap_net_admin (see tapgate(8), INSTALLATION)";
+	} else if (r.status == 0 && !r.other && tun < 0) {
+		/* Opened at step 2 with exactly the rights a request has. */
+		r.status = EXIT_TAP;
+		r.tun = -tun == EACCES && mode == PRIVS_FILECAPS ?
+			"/dev/net/tun cannot be opened by you (with file capabilities the caller opens it: it must be mode 0666, or install tapgate setuid root)" :
+			"/dev/net/tun cannot be opened";
 	}
 	nl_socket_free(sk);
 

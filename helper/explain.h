@@ -9,9 +9,13 @@
 #define TAPGATE_EXPLAIN_H
 
 #include "args.h"
+#include "privs.h"
 
-/* Returns the exit status a grant would end with now (0, EXIT_DENIED,
- * EXIT_BRIDGE, EXIT_QUOTA), or EXIT_ACL if the ACL does not load. */
-int explain_run(const struct args *a);
+/* Returns the exit status a request would end with now: the same
+ * checks in the same order up to the tap (EXIT_BRIDGE, EXIT_DENIED,
+ * EXIT_QUOTA, EXIT_PRIVS, EXIT_TAP for a /dev/net/tun the caller
+ * cannot open: @tun is step 2's result, @mode the install), or
+ * EXIT_ACL if the ACL does not load. */
+int explain_run(const struct args *a, int tun, enum privs_mode mode);
 
 #endif

@@ -14,6 +14,7 @@
 
 static void set_name(struct ids *ids, const char *name)
 {
+	ids->named = name != NULL;
 	if (name)
 		str_escape(ids->name, sizeof(ids->name), name, strlen(name));
 	else
@@ -48,7 +49,15 @@ void ids_self(struct ids *ids)
 	}
 	ids->subject.groups = ids->groups;
 	ids->subject.n_groups = (size_t)n;
-	snprintf(ids->name, sizeof(ids->name), "%u", (unsigned)ids->subject.uid);
+	/* The name, for messages only: nothing is decided on it, and a
+	 * failed lookup leaves the uid in digits. */
+	{
+		struct userdb_ent pw;
+
+		set_name(ids, userdb_user_by_uid(ids->subject.uid, &pw) == 0 ?
+			 pw.name : NULL);
+		userdb_ent_free(&pw);
+	}
 }
 
 int ids_user(const char *who, struct ids *ids)

@@ -10,6 +10,7 @@
 #ifndef TAPGATE_IDS_H
 #define TAPGATE_IDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,6 +23,7 @@ struct ids {
 	/* Escaped (a longer name from the database is cut with "..."), or
 	 * the uid in digits. */
 	char name[ESCAPED_SIZE(ACL_MAX_WHO)];
+	bool named;               /* the database had a name */
 };
 
 /* This process. Dies with EXIT_PRIVS if the kernel will not say. */

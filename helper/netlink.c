@@ -1,12 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
 #include "netlink.h"
 
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/if_tun.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/handlers.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
+#include <string.h>
 
 #include "tapgate.h"
+
+/* Large enough for any answer the kernel sends about a tap or a bridge
+ * (a dump is cut into parts of at most 32 KiB): one recvmsg() each,
+ * without the peek libnl does when it does not know the size. */
+#define RECV_BUF_SIZE 65536
 
 struct nl_sock *netlink_open(void)
 {
@@ -20,9 +34,316 @@ struct nl_sock *netlink_open(void)
 	nl_cb_put(cb);
 	if (!sk)
 		die(EXIT_TAP, "failed to allocate a netlink socket: out of memory");
+	/* Acks only where a request asks for one (NLM_F_ACK below). */
+	nl_socket_disable_auto_ack(sk);
 	rc = nl_connect(sk, NETLINK_ROUTE);
 	if (rc < 0)
 		die(EXIT_TAP, "failed to open a netlink socket: %s",
 		    nl_geterror(rc));
+	if (nl_socket_set_msg_buf_size(sk, RECV_BUF_SIZE) < 0)
+		die(EXIT_TAP, "failed to size the netlink receive buffer");
+	nl_socket_disable_msg_peek(sk);
 	return sk;
+}
+
+/* libnl's codes for what did not come from the kernel. */
+static int to_errno(int nle)
+{
+	switch (-nle) {
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_DUMP_INTR:
+		return -EINTR;
+	case NLE_MSG_TRUNC:
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	default:
+		return -EPROTO; /* a malformed or unexpected answer */
+	}
+}
+
+static void parse_tun(struct nlattr *data, struct netlink_link *l)
+{
+	struct nlattr *tb[IFLA_TUN_MAX + 1];
+	unsigned queues = 0;
+
+	if (nla_parse_nested(tb, IFLA_TUN_MAX, data, NULL) < 0)
+		return;
+	if (tb[IFLA_TUN_TYPE] && nla_len(tb[IFLA_TUN_TYPE]) >= 1)
+		l->tap = nla_get_u8(tb[IFLA_TUN_TYPE]) == IFF_TAP;
+	if (tb[IFLA_TUN_PERSIST] && nla_len(tb[IFLA_TUN_PERSIST]) >= 1)
+		l->persist = nla_get_u8(tb[IFLA_TUN_PERSIST]) != 0;
+	if (tb[IFLA_TUN_OWNER] && nla_len(tb[IFLA_TUN_OWNER]) >= 4) {
+		l->owner_set = true;
+		l->owner = nla_get_u32(tb[IFLA_TUN_OWNER]);
+	}
+	/* A detached queue (IFF_DETACH_QUEUE) is still an fd that holds
+	 * the device. */
+	if (tb[IFLA_TUN_NUM_QUEUES] && nla_len(tb[IFLA_TUN_NUM_QUEUES]) >= 4)
+		queues += nla_get_u32(tb[IFLA_TUN_NUM_QUEUES]);
+	if (tb[IFLA_TUN_NUM_DISABLED_QUEUES] &&
+	    nla_len(tb[IFLA_TUN_NUM_DISABLED_QUEUES]) >= 4)
+		queues += nla_get_u32(tb[IFLA_TUN_NUM_DISABLED_QUEUES]);
+	l->held = queues > 0;
+}
+
+/* Parse one RTM_NEWLINK; -EINVAL if it is not one. */
+static int parse_link(struct nlmsghdr *hdr, struct netlink_link *l)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct ifinfomsg *ifi;
+
+	memset(l, 0, sizeof(*l));
+	if (hdr->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(hdr, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return -EINVAL;
+	ifi = nlmsg_data(hdr);
+	l->ifindex = ifi->ifi_index;
+	l->up = ifi->ifi_flags & IFF_UP;
+	if (tb[IFLA_MASTER] && nla_len(tb[IFLA_MASTER]) >= 4)
+		l->master = (int)nla_get_u32(tb[IFLA_MASTER]);
+	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
+		l->mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_IFNAME])
+		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));
+	if (tb[IFLA_IFALIAS])
+		nla_strlcpy(l->alias, tb[IFLA_IFALIAS], sizeof(l->alias));
+	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
+		l->has_mac = true;
+		memcpy(l->mac, nla_data(tb[IFLA_ADDRESS]), 6);
+	}
+	if (tb[IFLA_LINKINFO]) {
+		struct nlattr *info[IFLA_INFO_MAX + 1];
+
+		if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO],
+				     NULL) == 0 && info[IFLA_INFO_KIND]) {
+			nla_strlcpy(l->kind, info[IFLA_INFO_KIND],
+				    sizeof(l->kind));
+			if (strcmp(l->kind, "tun") == 0 && info[IFLA_INFO_DATA])
+				parse_tun(info[IFLA_INFO_DATA], l);
+		}
+	}
+	if (tb[IFLA_PROP_LIST]) {
+		struct nlattr *a;
+		int rem;
+
+		nla_for_each_nested(a, tb[IFLA_PROP_LIST], rem) {
+			if (nla_type(a) != IFLA_ALT_IFNAME || l->ours[0] ||
+			    nla_len(a) > NETLINK_OURS_SIZE ||
+			    strncmp(nla_data(a), NETLINK_OURS_PREFIX,
+				    strlen(NETLINK_OURS_PREFIX)) != 0)
+				continue;
+			nla_strlcpy(l->ours, a, sizeof(l->ours));
+		}
+	}
+	return 0;
+}
+
+/* One request and its answers. */
+struct reply {
+	netlink_link_fn fn;       /* each RTM_NEWLINK, or NULL */
+	void *ctx;
+	int fn_rc;                /* the first non-zero return of fn */
+	int err;                  /* the kernel's -errno, if it sent one */
+	int n_links;
+};
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct reply *r = arg;
+	struct netlink_link l;
+
+	/* After fn said stop, read on to the end of the answer all the
+	 * same: left queued, it would be taken for the next answer. */
+	if (!r->fn || r->fn_rc || parse_link(nlmsg_hdr(msg), &l) < 0)
+		return NL_OK;
+	r->n_links++;
+	r->fn_rc = r->fn(&l, r->ctx);
+	return NL_OK;
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct reply *r = arg;
+
+	r->err = e->error; /* the kernel's own -errno, before libnl maps it */
+	return NL_STOP;
+}
+
+/* Send @msg (freed) and read every answer; 0, fn's code or -errno. */
+static int transact(struct nl_sock *sk, struct nl_msg *msg, struct reply *r)
+{
+	struct nl_cb *cb, *orig;
+	int rc;
+
+	rc = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (rc < 0)
+		return to_errno(rc);
+	orig = nl_socket_get_cb(sk); /* a reference of our own */
+	cb = orig ? nl_cb_clone(orig) : NULL;
+	nl_cb_put(orig);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, r);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
+	rc = nl_recvmsgs(sk, cb);
+	nl_cb_put(cb);
+	if (r->err)
+		return r->err;
+	if (rc < 0)
+		return to_errno(rc);
+	return r->fn_rc;
+}
+
+static struct nl_msg *link_msg(int type, int flags, int ifindex)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | flags);
+
+	if (msg && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+static int copy_one(const struct netlink_link *l, void *ctx)
+{
+	memcpy(ctx, l, sizeof(*l));
+	return 0;
+}
+
+static int get_by(struct nl_sock *sk, int ifindex, int attr, const char *name,
+		  struct netlink_link *out)
+{
+	struct reply r = { .fn = copy_one, .ctx = out };
+	struct nl_msg *msg = link_msg(RTM_GETLINK, 0, ifindex);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!msg)
+		return -ENOMEM;
+	if ((name && nla_put_string(msg, attr, name) < 0) ||
+	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	rc = transact(sk, msg, &r);
+	if (rc < 0)
+		return rc;
+	return r.n_links == 1 ? 0 : -ENODEV;
+}
+
+int netlink_get(struct nl_sock *sk, int ifindex, const char *name,
+		struct netlink_link *out)
+{
+	if (ifindex > 0)
+		return get_by(sk, ifindex, 0, NULL, out);
+	/* The kernel looks both up by either attribute; IFLA_IFNAME only
+	 * holds names that fit IFNAMSIZ. */
+	return get_by(sk, 0, strlen(name) < IFNAMSIZ ? IFLA_IFNAME :
+		      IFLA_ALT_IFNAME, name, out);
+}
+
+int netlink_get_altname(struct nl_sock *sk, const char *name,
+			struct netlink_link *out)
+{
+	return get_by(sk, 0, IFLA_ALT_IFNAME, name, out);
+}
+
+static int dump_once(struct nl_sock *sk, int master, const char *kind,
+		     netlink_link_fn fn, void *ctx)
+{
+	struct reply r = { .fn = fn, .ctx = ctx };
+	struct nl_msg *msg = link_msg(RTM_GETLINK, NLM_F_DUMP, 0);
+	struct nlattr *info;
+
+	if (!msg)
+		return -ENOMEM;
+	if ((master > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t)master) < 0) ||
+	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
+		goto nomem;
+	if (kind) {
+		if (!(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+		    nla_put_string(msg, IFLA_INFO_KIND, kind) < 0)
+			goto nomem;
+		nla_nest_end(msg, info);
+	}
+	return transact(sk, msg, &r);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+int netlink_dump(struct nl_sock *sk, int master, const char *kind,
+		 netlink_link_fn fn, void (*reset)(void *ctx), void *ctx)
+{
+	int rc = -EINTR;
+
+	/* A dump the kernel saw links change under is flagged, not
+	 * wrong: read it again, a few times. */
+	for (int i = 0; i < 5 && rc == -EINTR; i++) {
+		if (reset)
+			reset(ctx);
+		rc = dump_once(sk, master, kind, fn, ctx);
+	}
+	return rc;
+}
+
+int netlink_change(struct nl_sock *sk, int ifindex,
+		   const struct netlink_change *c)
+{
+	struct reply r = { 0 };
+	struct nl_msg *msg = link_msg(RTM_NEWLINK, NLM_F_ACK, ifindex);
+
+	if (!msg)
+		return -ENOMEM;
+	if (c->up) {
+		struct ifinfomsg *ifi = nlmsg_data(nlmsg_hdr(msg));
+
+		ifi->ifi_flags = IFF_UP;
+		ifi->ifi_change = IFF_UP;
+	}
+	if ((c->mtu && nla_put_u32(msg, IFLA_MTU, c->mtu) < 0) ||
+	    (c->mac && nla_put(msg, IFLA_ADDRESS, 6, c->mac) < 0) ||
+	    (c->master && nla_put_u32(msg, IFLA_MASTER, (uint32_t)c->master) < 0) ||
+	    (c->ifalias && nla_put_string(msg, IFLA_IFALIAS, c->ifalias) < 0)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return transact(sk, msg, &r);
+}
+
+int netlink_altname(struct nl_sock *sk, int ifindex, bool add,
+		    const char *name)
+{
+	struct reply r = { 0 };
+	struct nl_msg *msg = link_msg(add ? RTM_NEWLINKPROP : RTM_DELLINKPROP,
+				      NLM_F_ACK, ifindex);
+	struct nlattr *list;
+
+	if (!msg)
+		return -ENOMEM;
+	if (!(list = nla_nest_start(msg, IFLA_PROP_LIST)) ||
+	    nla_put_string(msg, IFLA_ALT_IFNAME, name) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nla_nest_end(msg, list);
+	return transact(sk, msg, &r);
+}
+
+int netlink_delete(struct nl_sock *sk, int ifindex)
+{
+	struct reply r = { 0 };
+	struct nl_msg *msg = link_msg(RTM_DELLINK, NLM_F_ACK, ifindex);
+
+	if (!msg)
+		return -ENOMEM;
+	return transact(sk, msg, &r);
 }

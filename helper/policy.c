@@ -23,17 +23,24 @@ int policy_load(struct acl *acl, const struct acl_io *io,
 }
 
 void policy_decide(const struct acl *acl, const struct acl_subject *who,
-		   const char *canonical, const char *requested,
-		   struct acl_decision *d)
+		   const struct bridge *br, struct acl_decision *d)
 {
 	struct acl_decision alt;
 
-	acl_decide(acl, who, canonical, d);
-	if (d->verdict != ACL_VERDICT_ALLOW || strcmp(requested, canonical) == 0)
+	acl_decide(acl, who, bridge_acl_name(br), d);
+	if (d->verdict != ACL_VERDICT_ALLOW || !br->by_altname)
 		return;
-	acl_decide(acl, who, requested, &alt);
+	acl_decide(acl, who, br->requested, &alt);
 	if (alt.verdict == ACL_VERDICT_DENY_RULE)
 		*d = alt;
+}
+
+int policy_status(const struct bridge *br, const struct acl_decision *d)
+{
+	/* The grant resolves the bridge before it decides. */
+	if (br->state != BRIDGE_OK)
+		return EXIT_BRIDGE;
+	return d->verdict == ACL_VERDICT_ALLOW ? 0 : EXIT_DENIED;
 }
 
 noreturn void policy_die(const struct acl_error *err)

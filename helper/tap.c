@@ -6,16 +6,14 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
-#include <netlink/addr.h>
-#include <netlink/errno.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "netlink.h"
 #include "tapgate.h"
 
 #define TUN_PATH "/dev/net/tun"
@@ -37,11 +35,14 @@ int tap_open_dev(void)
 	return fd;
 }
 
-void tap_create(int tunfd, bool use_vnet, uid_t owner, char name[IFNAME_SIZE])
+void tap_create(struct nl_sock *sk, int tunfd, bool use_vnet, uid_t owner,
+		struct tap *tap)
 {
 	unsigned int features = 0;
+	struct netlink_link l;
 	struct ifreq ifr;
 	bool vnet;
+	int rc;
 
 	if (ioctl(tunfd, TUNGETFEATURES, &features) < 0)
 		features = 0; /* very old kernels: no vnet headers */
@@ -54,84 +55,62 @@ void tap_create(int tunfd, bool use_vnet, uid_t owner, char name[IFNAME_SIZE])
 		die_errno(EXIT_TAP, "failed to create tun device");
 	/* The kernel NUL-terminates the name it chose. */
 	ifr.ifr_name[IFNAMSIZ - 1] = '\0';
-	memcpy(name, ifr.ifr_name, IFNAME_SIZE);
+	memset(tap, 0, sizeof(*tap));
+	memcpy(tap->name, ifr.ifr_name, IFNAME_SIZE);
 	if (ioctl(tunfd, TUNSETOWNER, (unsigned long)owner) < 0)
-		die_errno(EXIT_TAP, "failed to set the owner of `%s'", name);
+		die_errno(EXIT_TAP, "failed to set the owner of `%s'", tap->name);
+
+	/* Index and address in one answer. Only CAP_NET_ADMIN can rename
+	 * the tap meanwhile; a holder of the fd cannot, and we hold it. */
+	rc = netlink_get(sk, 0, tap->name, &l);
+	if (rc < 0 || l.ifindex <= 0 || !l.has_mac ||
+	    strcmp(l.kind, "tun") != 0) {
+		errno = rc < 0 ? -rc : ENODEV;
+		die_errno(EXIT_TAP, "failed to get the index and hardware address of `%s'",
+			  tap->name);
+	}
+	tap->ifindex = l.ifindex;
+	memcpy(tap->mac, l.mac, sizeof(tap->mac));
 }
 
-/* One RTM_NEWLINK on the tap's ifindex; the change object is freed. */
-static int apply(struct nl_sock *sk, struct rtnl_link *tap,
-		 struct rtnl_link *chg)
+char *tap_alias(char *out, const uint8_t mac[6])
 {
-	int rc = rtnl_link_change(sk, tap, chg, 0);
-
-	rtnl_link_put(chg);
-	return rc;
+	snprintf(out, TAP_ALIAS_SIZE, TAP_ALIAS_PREFIX "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return out;
 }
 
-static struct rtnl_link *new_change(const char *name)
-{
-	struct rtnl_link *chg = rtnl_link_alloc();
-
-	if (!chg)
-		die(EXIT_TAP, "failed to configure `%s': out of memory", name);
-	return chg;
-}
-
-int tap_index(struct nl_sock *sk, const char *name)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, name, strlen(name) + 1);
-	if (ioctl(nl_socket_get_fd(sk), SIOCGIFINDEX, &ifr) < 0)
-		die_errno(EXIT_TAP, "failed to get the index of `%s'", name);
-	return ifr.ifr_ifindex;
-}
-
-void tap_attach(struct nl_sock *sk, int tunfd, const char *name, int ifindex,
+void tap_attach(struct nl_sock *sk, const struct tap *tap,
 		const struct bridge *br)
 {
-	struct rtnl_link *tap, *chg;
-	struct nl_addr *mac;
-	struct ifreq ifr;
+	char alias[TAP_ALIAS_SIZE];
+	uint8_t mac[6];
 	int rc;
 
-	/* The kernel's random MAC, from the tun fd itself: an ioctl
-	 * instead of a netlink dump of the tap. */
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, name, strlen(name) + 1);
-	if (ioctl(tunfd, SIOCGIFHWADDR, &ifr) < 0)
-		die_errno(EXIT_TAP, "failed to get hardware address of `%s'", name);
 	/* Keep the kernel's random bytes; 0xfe first so the bridge, which
-	 * takes the lowest port MAC, never changes address for a VM. */
-	ifr.ifr_hwaddr.sa_data[0] = (char)0xfe;
-	mac = nl_addr_build(AF_LLC, ifr.ifr_hwaddr.sa_data, 6);
-	tap = rtnl_link_alloc();
-	if (!tap || !mac)
-		die(EXIT_TAP, "failed to configure `%s': out of memory", name);
-	rtnl_link_set_ifindex(tap, ifindex);
+	 * takes the lowest port MAC, never changes address for a VM (and
+	 * bridge_pin_address() keeps it so when a holder changes it). */
+	memcpy(mac, tap->mac, sizeof(mac));
+	mac[0] = 0xfe;
 
 	/* 1. One request by index: MTU of the bridge (or the bridge's own
-	 *    MTU could drop), the MAC, then the master. The kernel applies
-	 *    them in that order (do_setlink). */
-	chg = new_change(name);
-	rtnl_link_set_mtu(chg, br->mtu);
-	rtnl_link_set_addr(chg, mac);
-	nl_addr_put(mac);
-	rtnl_link_set_master(chg, br->ifindex);
-	rc = apply(sk, tap, chg);
+	 *    MTU could drop), the MAC, the alias, then the master. The
+	 *    kernel applies them in that order (do_setlink). */
+	rc = netlink_change(sk, tap->ifindex, &(struct netlink_change){
+		.mtu = br->mtu, .mac = mac, .master = br->ifindex,
+		.ifalias = tap_alias(alias, mac) });
+	if (rc == -EXFULL)
+		die(EXIT_TAP, "failed to add interface `%s' to bridge `%s': bridge '%s' has no free port (the kernel allows 1024 ports a bridge; tapgate --list shows whose taps hold them)",
+		    tap->name, br->shown, br->shown);
 	if (rc < 0)
 		die(EXIT_TAP, "failed to add interface `%s' to bridge `%s' (setting mtu %u, hardware address and master): %s",
-		    name, br->shown, br->mtu, nl_geterror(rc));
+		    tap->name, br->shown, br->mtu, strerror(-rc));
 
 	/* 2. Up, separately: the kernel would apply flags before the
 	 *    master. The bridge itself need not be up. */
-	chg = new_change(name);
-	rtnl_link_set_flags(chg, IFF_UP);
-	rc = apply(sk, tap, chg);
+	rc = netlink_change(sk, tap->ifindex, &(struct netlink_change){
+		.up = true });
 	if (rc < 0)
-		die(EXIT_TAP, "failed to bring up interface `%s': %s", name,
-		    nl_geterror(rc));
-	rtnl_link_put(tap);
+		die(EXIT_TAP, "failed to bring up interface `%s': %s", tap->name,
+		    strerror(-rc));
 }

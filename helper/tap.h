@@ -10,27 +10,40 @@
 #define TAPGATE_TAP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "bridge.h"
+
+/* The tap of this grant, as the kernel answered for it. */
+struct tap {
+	char name[IFNAME_SIZE];
+	int ifindex;
+	uint8_t mac[6];           /* the kernel's random address */
+};
+
+/* "tapgate mac=fe:..": the ifalias tapgate gives its taps, which only
+ * CAP_NET_ADMIN may change; tapgate --list compares it with the MAC. */
+#define TAP_ALIAS_PREFIX "tapgate mac="
+#define TAP_ALIAS_SIZE (sizeof(TAP_ALIAS_PREFIX) + 17)
 
 /* Open /dev/net/tun close-on-exec; -errno on failure (reported later,
  * so that an ACL refusal is what a refused user sees). */
 int tap_open_dev(void);
 
 /* TUNSETIFF "tap%d", IFF_TAP|IFF_NO_PI (+IFF_VNET_HDR when asked and
- * offered), owner @owner. Needs CAP_NET_ADMIN effective. Fills @name.
- * Dies with EXIT_TAP. */
-void tap_create(int tunfd, bool use_vnet, uid_t owner,
-		char name[IFNAME_SIZE]);
+ * offered), owner @owner; then one RTM_GETLINK for its ifindex and
+ * address. Needs CAP_NET_ADMIN effective. Dies with EXIT_TAP. */
+void tap_create(struct nl_sock *sk, int tunfd, bool use_vnet, uid_t owner,
+		struct tap *tap);
 
-/* The new tap's ifindex (SIOCGIFINDEX). Dies with EXIT_TAP. */
-int tap_index(struct nl_sock *sk, const char *name);
-
-/* MTU := bridge MTU, first MAC byte 0xfe, enslave (one netlink
- * request), then up (a second); by @ifindex. Needs CAP_NET_ADMIN
- * effective. */
-void tap_attach(struct nl_sock *sk, int tunfd, const char *tap, int ifindex,
+/* MTU := bridge MTU, first MAC byte 0xfe, the alias, enslave (one
+ * netlink request), then up (a second); by ifindex. Needs
+ * CAP_NET_ADMIN effective. Dies with EXIT_TAP. */
+void tap_attach(struct nl_sock *sk, const struct tap *tap,
 		const struct bridge *br);
+
+/* TAP_ALIAS_PREFIX and @mac as text, into @out (TAP_ALIAS_SIZE). */
+char *tap_alias(char *out, const uint8_t mac[6]);
 
 #endif

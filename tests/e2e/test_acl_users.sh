@@ -71,7 +71,7 @@ for helper in tapgate tapgate-caps; do
 	# --- deny wins; an unknown name matches nobody --------------------------
 	tg_acl 'allow all\ndeny br1 user bob\ndeny all user ghost\ndeny br* group nogroup\n'
 	as 4243 4243 "" "$H" --br=br1; expect "$helper: deny br1 user bob beats allow all" deny
-	assert_match "$TG_ERR" 'denied by /etc/qemu/bridge.conf:2$' "$helper: names the deny rule"
+	assert_match "$TG_ERR" 'denied by /etc/qemu/bridge.conf:2;' "$helper: names the deny rule"
 	as 4243 4243 "" "$H" --br=br0; expect "$helper: bob on br0 (no deny)" grant
 	as 4242 4242 "" "$H" --br=br1; expect "$helper: unknown user/group denies nobody" grant
 

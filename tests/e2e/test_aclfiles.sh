@@ -276,7 +276,7 @@ tg_acl 'allow br0 # lab bridge\n'
 granted "trailing comment" br0
 tg_acl 'allow all # everyone\ndeny br1 # but not this one\n'
 granted "trailing comment after 'all'" br0
-denied "trailing comment after a deny" br1 "denied by /etc/qemu/bridge\.conf:2$"
+denied "trailing comment after a deny" br1 "denied by /etc/qemu/bridge\.conf:2;"
 tg_acl 'allow br0#x\n'
 denied "'#' not after whitespace is part of the name" br0 "no rule"
 tg_acl 'include inc.conf # site rules\n'
@@ -286,7 +286,7 @@ granted "trailing comment after include" br0
 reset_etc
 tg_acl 'allow all\r\ndeny br1\r\n'
 granted "CRLF" br0
-denied "CRLF: 'deny br1' still matches br1" br1 "denied by /etc/qemu/bridge\.conf:2$"
+denied "CRLF: 'deny br1' still matches br1" br1 "denied by /etc/qemu/bridge\.conf:2;"
 tg_acl 'include inc.conf\r\n'
 tg_acl 'allow br0\r\n' /etc/qemu/inc.conf
 granted "CRLF include line and CRLF include" br0
@@ -296,7 +296,7 @@ tg_acl '\tallow\tbr0\t\n'
 granted "tabs around and between" br0
 tg_acl 'allow\t\tall\ndeny \t br1\t\t\n'
 granted "tabs: allow all" br0
-denied "tabs: deny br1" br1 "denied by /etc/qemu/bridge\.conf:2$"
+denied "tabs: deny br1" br1 "denied by /etc/qemu/bridge\.conf:2;"
 
 reset_etc
 tg_acl '# allow br1\n\n   \n\t\n   # indented: allow br1\nallow br0\n\n'

@@ -43,9 +43,9 @@ assert_eq "$(ip -j link show br0 | jq -r '.[0].altnames | sort | join(",")')" "b
 # 'allow all' + 'deny br0': the altname must not slip past the deny.
 tg_acl 'allow all\ndeny br0\n'
 denied "allow all, deny br0: --br=brx" brx \
-	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): denied by /etc/qemu/bridge\.conf:2$"
+	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): denied by /etc/qemu/bridge\.conf:2;"
 denied "allow all, deny br0: --br=br0" br0 \
-	"^access denied by acl file: uid 4242 may not use bridge 'br0': denied by /etc/qemu/bridge\.conf:2$"
+	"^access denied by acl file: uid 4242 may not use bridge 'br0': denied by /etc/qemu/bridge\.conf:2;"
 granted "allow all, deny br0: br1 (control)" br1 br1
 
 # 'allow br0': the altname reaches br0.
@@ -58,13 +58,13 @@ assert_match "$TG_OUT" ' mtu 1400 ' "allow br0: --br=brx: the tap has br0's mtu"
 # Only the altname in the ACL: evaluated on the canonical name, denied.
 tg_acl 'allow brx\n'
 denied "allow brx only: --br=brx" brx \
-	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): no rule in /etc/qemu/bridge\.conf .* allows it; add 'allow br0' \(tapgate --explain --br=brx shows why\)$"
+	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): no rule in /etc/qemu/bridge\.conf .* allows it; ask your admin to add 'allow br0 user 4242' \(or a rule for one of your groups\) \(tapgate --explain --br=brx shows why\)$"
 denied "allow brx only: --br=br0" br0 "may not use bridge 'br0': no rule"
 
 tg_acl 'allow all\ndeny brx\n'
 granted "deny brx (an altname): --br=br0 by its kernel name is not affected" br0 br0
 denied "deny brx (an altname): --br=brx is denied by that rule (fail closed)" brx \
-	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): denied by /etc/qemu/bridge\.conf:2$"
+	"^access denied by acl file: uid 4242 may not use bridge 'brx' \(an altname of 'br0'\): denied by /etc/qemu/bridge\.conf:2;"
 
 # Altnames may be up to 127 bytes; the ones of 16+ can never be asked for.
 tg_acl 'allow all\n'

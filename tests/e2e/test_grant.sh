@@ -116,14 +116,14 @@ check_grant "root, plain binary" br0 1400 0 root
 tg_run --root "$TG_BIN/tapgate-plain" -- --use-vnet --br=br1
 assert_eq "$TG_RC" 102 "root: a bridge the ACL does not allow is refused"
 assert_eq "$(tg_exit)" 2 "root: exit 2"
-assert_match "$TG_ERR" "^access denied by acl file: uid 0 may not use bridge 'br1'" "root: denial names uid 0 and br1"
+assert_match "$TG_ERR" "^access denied by acl file: user 'root' \(uid 0\) may not use bridge 'br1'" "root: denial names uid 0 and br1"
 assert_eq "$(kv nfds)" 0 "root: no fd passed on a denial"
 assert_no_taps "root: no tap left after the denial"
 
 tg_acl 'allow all\ndeny br0\n'
 tg_run --root "$TG_BIN/tapgate" -- --br=br0
 assert_eq "$(tg_exit)" 2 "root: an explicit deny applies to root"
-assert_match "$TG_ERR" 'denied by /etc/qemu/bridge.conf:2$' "root: denial names the deny rule"
+assert_match "$TG_ERR" 'denied by /etc/qemu/bridge.conf:2;' "root: denial names the deny rule"
 assert_no_taps "root: no tap left after the explicit deny"
 tg_acl 'allow br0\nallow br9\n'
 

@@ -99,7 +99,7 @@ for h in tapgate tapgate-plain; do
 	set -e
 	TG_ERR=$(cat "$TG_ROOT/stderr")
 	assert_eq "$(tg_exit)" 2 "root runs $h, denied bridge: exit 2"
-	assert_match "$TG_ERR" '^access denied by acl file: uid 0 may not use bridge .br0.: denied by /etc/qemu/bridge.conf:1' \
+	assert_match "$TG_ERR" '^access denied by acl file: user .root. \(uid 0\) may not use bridge .br0.: denied by /etc/qemu/bridge.conf:1' \
 		"root runs $h: refused by the deny rule"
 	set +e
 	TG_OUT=$("$TG_BIN/tgclient" -- "$TG_BIN/$h" --br=br1 2>"$TG_ROOT/stderr")

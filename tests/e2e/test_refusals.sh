@@ -53,7 +53,7 @@ tg_logsink
 
 tg_acl 'allow br1\n'
 tg_run "$TG_BIN/tapgate" -- --use-vnet --br=br0
-refused "default deny" 2 "^access denied by acl file: uid 4242 may not use bridge 'br0': no rule in /etc/qemu/bridge.conf \(or a file it includes that you can read\) allows it; add 'allow br0' \(tapgate --explain --br=br0 shows why\)$"
+refused "default deny" 2 "^access denied by acl file: uid 4242 may not use bridge 'br0': no rule in /etc/qemu/bridge.conf \(or a file it includes that you can read\) allows it; ask your admin to add 'allow br0 user 4242' \(or a rule for one of your groups\) \(tapgate --explain --br=br0 shows why\)$"
 tg_log_wait 1
 assert_match "$(cat "$TG_LOG")" "refused uid=4242 user=\? bridge=br0 canonical=br0 tap=- reason=access denied by acl file" \
 	"default deny: logged to syslog with uid and bridge"
@@ -70,22 +70,22 @@ refused "comments only deny" 2 "^access denied by acl file: uid 4242 may not use
 
 tg_acl '# lab\nallow br0\ndeny br0\n'
 tg_run "$TG_BIN/tapgate" -- --use-vnet --br=br0
-refused "explicit deny" 2 "^access denied by acl file: uid 4242 may not use bridge 'br0': denied by /etc/qemu/bridge.conf:3$"
+refused "explicit deny" 2 "^access denied by acl file: uid 4242 may not use bridge 'br0': denied by /etc/qemu/bridge.conf:3;"
 
 tg_acl 'deny br0\nallow br0\n'
 tg_run "$TG_BIN/tapgate" -- --br=br0
-refused "deny before allow still wins" 2 "denied by /etc/qemu/bridge.conf:1$"
+refused "deny before allow still wins" 2 "denied by /etc/qemu/bridge.conf:1;"
 
 tg_acl 'allow br0\ndeny all\n'
 tg_run "$TG_BIN/tapgate" -- --br=br0
-refused "'deny all' beats 'allow br0'" 2 "^access denied by acl file: uid 4242 may not use bridge 'br0': denied by /etc/qemu/bridge.conf:2$"
+refused "'deny all' beats 'allow br0'" 2 "^access denied by acl file: uid 4242 may not use bridge 'br0': denied by /etc/qemu/bridge.conf:2;"
 tg_acl 'deny all\nallow br0\n'
 tg_run "$TG_BIN/tapgate" -- --br=br0
-refused "'deny all' first beats 'allow br0'" 2 "denied by /etc/qemu/bridge.conf:1$"
+refused "'deny all' first beats 'allow br0'" 2 "denied by /etc/qemu/bridge.conf:1;"
 
 tg_acl 'allow all\ndeny br0\n'
 tg_run "$TG_BIN/tapgate" -- --br=br0
-refused "'allow all' + 'deny br0': br0" 2 "may not use bridge 'br0': denied by /etc/qemu/bridge.conf:2$"
+refused "'allow all' + 'deny br0': br0" 2 "may not use bridge 'br0': denied by /etc/qemu/bridge.conf:2;"
 tg_run "$TG_BIN/tapgate" --hold='ip -o link show "$TAP"' -- --br=br1
 assert_eq "$TG_RC" 0 "'allow all' + 'deny br0': br1 is granted"
 assert_match "$TG_OUT" ' master br1 ' "'allow all' + 'deny br0': br1's tap is on br1"
@@ -94,7 +94,7 @@ assert_no_taps "'allow all' + 'deny br0': br1's tap is gone"
 printf 'deny br1\n' > /etc/qemu/deny.conf
 tg_acl 'allow all\ninclude /etc/qemu/deny.conf\n'
 tg_run "$TG_BIN/tapgate" -- --br=br1
-refused "deny inside an include" 2 "denied by /etc/qemu/deny.conf:1$"
+refused "deny inside an include" 2 "denied by /etc/qemu/deny.conf:1;"
 
 # --- the bridge -------------------------------------------------------------
 
