@@ -48,7 +48,7 @@ done
 if grep -q 'TAPGATE_SECCOMP:BOOL=ON' "$TG_BUILD/CMakeCache.txt"; then
 	check "seccomp filter compiled in (the BPF program seccomp_bpf)" bash -c 'nm "$1" | grep -q " seccomp_bpf$"' _ "$bin"
 	check "libseccomp is not linked: the filter was compiled at build time" bash -c '! nm "$1" | grep -q " seccomp_load$" && ! grep -q "NEEDED.*libseccomp" <<<"$2"' _ "$bin" "$dyn"
-	check "seccomp_install called from the grant (main, or grant() which main and --serve share)" bash -c 'objdump -d --no-show-raw-insn "$1" | grep -E -A400 "<(main|grant)>:" | grep -q "call.*<seccomp_install>"' _ "$bin"
+	check "seccomp_install called from the grant (grant_run, which main and --serve share)" bash -c 'objdump -d --no-show-raw-insn "$1" | grep -E -A400 "<(main|grant_run)>:" | grep -q "call.*<seccomp_install>"' _ "$bin"
 fi
 # Static libnl/libcap-ng (TAPGATE_STATIC_DEPS, the default): libc only.
 if grep -q 'TAPGATE_STATIC_DEPS:BOOL=ON' "$TG_BUILD/CMakeCache.txt"; then
