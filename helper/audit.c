@@ -2,6 +2,7 @@
 #include "audit.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -14,7 +15,8 @@
 
 static struct {
 	uid_t uid;
-	pid_t pid;           /* the caller's pid, through the service */
+	bool via_service;    /* tapgate --serve: the caller is the peer */
+	pid_t pid;           /* its pid (0 if not visible from here) */
 	/* A longer database name is cut with "..."; interface names
 	 * were validated. */
 	char user[ESCAPED_SIZE(ACL_MAX_WHO)];
@@ -37,6 +39,7 @@ void audit_set_caller(uid_t uid, pid_t pid)
 {
 	audit.uid = uid;
 	audit.pid = pid;
+	audit.via_service = true;
 }
 
 void audit_set_bridge(const char *requested, const char *canonical)
@@ -73,7 +76,7 @@ static void emit(int prio, const char *verdict, const char *tap,
 
 	/* User text in @reason was escaped when the message was made. */
 	str_escape_controls(why, sizeof(why), reason, strlen(reason));
-	if (audit.pid)
+	if (audit.via_service)
 		snprintf(via, sizeof(via), " via=service pid=%ld", (long)audit.pid);
 	syslog(prio, "%s uid=%u user=%s bridge=%s canonical=%s tap=%s%s reason=%s",
 	       verdict, (unsigned)audit.uid, audit.user, audit.requested,
