@@ -42,6 +42,7 @@ struct word {
  * fit struct acl_error's message. */
 #define WORD_SHOWN ESCAPED_SIZE(ACL_MAX_WHO)
 
+__attribute__((format(printf, 4, 0)))
 static void vset(struct acl_error *e, const char *file, unsigned line,
 		 const char *fmt, va_list ap)
 {

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -23,7 +25,45 @@ static struct {
 	char requested[ESCAPED_SIZE(IFNAME_SIZE - 1)];
 	char canonical[ESCAPED_SIZE(IFNAME_SIZE - 1)];
 	char tap[ESCAPED_SIZE(IFNAME_SIZE - 1)];
+	bool unlogged;            /* the system log could not be reached */
+	bool warned;
 } audit;
+
+#define AUDIT_LOG_PATH "/dev/log"
+
+bool audit_log_reachable(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	/* glibc's syslog() tries a datagram socket, then a stream one,
+	 * and drops the line in silence if neither connects. */
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	bool ok = false;
+
+	memcpy(sa.sun_path, AUDIT_LOG_PATH, sizeof(AUDIT_LOG_PATH));
+	for (size_t i = 0; i < 2 && !ok; i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			continue;
+		ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		close(fd);
+	}
+	return ok;
+}
+
+/* Once a run, before the first line: no silent loss of the trail. */
+static void warn_unlogged(void)
+{
+	static const char msg[] =
+		"tapgate: warning: the system log (" AUDIT_LOG_PATH ") cannot be reached: this request is not recorded in the audit log (see tapgate(8), LOGGING)\n";
+
+	if (!audit.unlogged || audit.warned)
+		return;
+	audit.warned = true;
+	/* One write(2), as die() does: no stdio under the filter. */
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		return;
+}
 
 void audit_init(uid_t caller)
 {
@@ -33,6 +73,7 @@ void audit_init(uid_t caller)
 	snprintf(audit.tap, sizeof(audit.tap), "-");
 	snprintf(audit.user, sizeof(audit.user), "?");
 	openlog("tapgate", LOG_PID, LOG_AUTHPRIV);
+	audit.unlogged = !audit_log_reachable();
 }
 
 void audit_set_caller(uid_t uid, pid_t pid)
@@ -74,6 +115,7 @@ static void emit(int prio, const char *verdict, const char *tap,
 {
 	char why[1024], via[48] = "";
 
+	warn_unlogged();
 	/* User text in @reason was escaped when the message was made. */
 	str_escape_controls(why, sizeof(why), reason, strlen(reason));
 	if (audit.via_service)
@@ -100,6 +142,7 @@ void audit_event(const char *event, const char *fmt, ...)
 	char detail[1024], shown[1024];
 	va_list ap;
 
+	warn_unlogged();
 	va_start(ap, fmt);
 	if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
 		detail[0] = '\0';

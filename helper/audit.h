@@ -8,9 +8,16 @@
 #ifndef TAPGATE_AUDIT_H
 #define TAPGATE_AUDIT_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
+/* Opens the log, and probes /dev/log once: if nothing listens there,
+ * glibc's syslog() would drop every line in silence, so each run then
+ * says so on stderr before its first line (the request goes on: a host
+ * without a log daemon still gets its taps; tapgate(8), LOGGING). */
 void audit_init(uid_t caller);
+/* Whether something listens on /dev/log now (--check reports it). */
+bool audit_log_reachable(void);
 /* Look up the caller's name, once: call only after the privilege drop,
  * so name-service modules never run privileged. Until then lines say
  * user=?. */

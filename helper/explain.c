@@ -180,7 +180,7 @@ static void print_text(const struct report *r)
 {
 	const struct acl_subject *s = &r->who->subject;
 	const char *req = r->br.requested_shown;
-	char line[4096], file[1024];
+	char line[4096], file[ESCAPED_SIZE(ACL_MAX_PATH)];
 	unsigned rline;
 
 	printf("user:     %s (uid %u, gid", r->who->name, (unsigned)s->uid);
