@@ -79,13 +79,19 @@ assert_no_taps "hog gone: no tap"
 tg_acl 'allow br0\n'
 start=$(tg_service_ended)
 conns0=$(grep -c '^Communication attempt' "$TG_SERVICE_LOG" || true)
+# Each client (tgclient, the tapgate client it runs, the shell of
+# --hold) lives in a pid namespace of its own: SIGKILL to that
+# namespace's first process kills them all, and unshare returns only
+# once all of them are gone (the kernel reaps a namespace before its
+# init), so every fd a client held is closed when "wait" returns.
 for i in $(seq 40); do
-	setsid setpriv --reuid=4242 --regid=4242 --clear-groups --inh-caps=-all --no-new-privs -- \
+	unshare --pid --fork -- setpriv --reuid=4242 --regid=4242 --clear-groups --inh-caps=-all --no-new-privs -- \
 		"$TG_BIN/tgclient" --hold='sleep 1' -- "$H" --br=br0 > /dev/null 2>&1 &
 	pid=$!
 	# A random moment: from before the connection to after the handover.
 	sleep "0.0$((RANDOM % 30))"
-	kill -KILL -- "-$pid" 2>/dev/null || true
+	init=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null || true)
+	[ -z "$init" ] || kill -KILL $init 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 done
 conns=$(( $(grep -c '^Communication attempt' "$TG_SERVICE_LOG" || true) - conns0 ))
