@@ -164,9 +164,12 @@ noreturn void service_relay(const struct args *args, bool nnp_before)
 	len = service_request_encode(req, args->use_vnet, args->bridge);
 	if (len == 0)
 		die(EXIT_USAGE, "invalid bridge name"); /* args_parse() checked */
-	/* The end of the request is the end of our side of the stream. */
-	if (send(sock, req, len, MSG_NOSIGNAL) != (ssize_t)len ||
-	    shutdown(sock, SHUT_WR) < 0)
+	/* The end of the request is the end of our side of the stream.
+	 * The service may refuse before it reads the request (an unmapped
+	 * id) and close: then sending fails, but its answer is waiting. */
+	if ((send(sock, req, len, MSG_NOSIGNAL) != (ssize_t)len ||
+	     shutdown(sock, SHUT_WR) < 0) &&
+	    errno != EPIPE && errno != ECONNRESET && errno != ENOTCONN)
 		die_errno(EXIT_PRIVS, "failed to send the request to the tapgate service on %s",
 			  TAPGATE_SERVICE_SOCKET);
 

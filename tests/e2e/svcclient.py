@@ -41,17 +41,22 @@ else:
     br = opts["bridge"].encode()
     req = b"tgq" + bytes([opts["version"], 1 if opts["vnet"] else 0, len(br), 0, 0]) + br
 req += opts["extra"]
-if req:
-    if opts["send_fd"]:
-        fd = os.open(opts["send_fd"], os.O_RDONLY)
-        s.sendmsg([req], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
-    else:
-        s.sendall(req)
-if opts["close"]:
-    s.close()
-    sys.exit(0)
-if opts["shutdown"] and not opts["idle"]:
-    s.shutdown(socket.SHUT_WR)
+# The service may answer and close before it reads the request (an
+# unmapped id): sending then fails, and the answer is still there.
+try:
+    if req:
+        if opts["send_fd"]:
+            fd = os.open(opts["send_fd"], os.O_RDONLY)
+            s.sendmsg([req], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
+        else:
+            s.sendall(req)
+    if opts["close"]:
+        s.close()
+        sys.exit(0)
+    if opts["shutdown"] and not opts["idle"]:
+        s.shutdown(socket.SHUT_WR)
+except (BrokenPipeError, ConnectionResetError):
+    print("send=broken", flush=True)
 
 hdr, anc, flags, _ = s.recvmsg(8, socket.CMSG_SPACE(4 * 4))
 fds = []

@@ -173,6 +173,14 @@ tg_svc_raw --as="4242:$ogid" --bridge=br0
 assert_eq "$(sed -n 's/^status=//p' <<<"$TG_OUT")" 5 "overflow gid $ogid: refused with exit 5"
 tg_log_wait 2
 assert_eq "$(grep -c "refused uid=$ouid .*via=service.*overflow id" "$TG_LOG")" 1 "overflow uid: logged"
+# The service refuses before it reads the request: the tapgate client
+# still relays its answer, also when its send found the socket closed.
+for i in 1 2 3 4 5; do
+	TG_UID=$ouid TG_GID=4242 tg_run_nnp "$TG_BIN/tapgate" -- --br=br0
+	assert_eq "$(tg_exit)" 5 "overflow uid, the tapgate client (run $i): exit 5 relayed"
+	assert_match "$TG_ERR" "^the tapgate service refuses uid $ouid gid 4242: that is the overflow id" \
+		"overflow uid, the tapgate client (run $i): the service's message relayed"
+done
 assert_no_taps "unmapped ids: no tap"
 
 # --- root through the service: the ACL still applies ---------------------------------
