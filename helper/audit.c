@@ -17,6 +17,8 @@
 
 static struct {
 	uid_t uid;
+	bool via_service;    /* tapgate --serve: the caller is the peer */
+	pid_t pid;           /* its pid (0 if not visible from here) */
 	/* A longer database name is cut with "..."; interface names
 	 * were validated. */
 	char user[ESCAPED_SIZE(ACL_MAX_WHO)];
@@ -74,6 +76,13 @@ void audit_init(uid_t caller)
 	audit.unlogged = !audit_log_reachable();
 }
 
+void audit_set_caller(uid_t uid, pid_t pid)
+{
+	audit.uid = uid;
+	audit.pid = pid;
+	audit.via_service = true;
+}
+
 void audit_set_bridge(const char *requested, const char *canonical)
 {
 	if (requested)
@@ -105,24 +114,28 @@ void audit_set_user_name(const char *name)
 	str_escape_field(audit.user, sizeof(audit.user), name, strlen(name));
 }
 
-#define LINE_FMT "%s uid=%u user=%s bridge=%s canonical=%s tap=%s reason=%s"
+#define LINE_FMT "%s uid=%u user=%s bridge=%s canonical=%s tap=%s%s reason=%s"
 #define WHY_SIZE 1024
+#define VIA_SIZE 48               /* " via=service pid=PID" */
 
 /* Every field at its longest fits: a line is never cut. */
 _Static_assert(AUDIT_LINE_SIZE >= sizeof(LINE_FMT) + sizeof("refused") +
 	       sizeof("4294967295") + sizeof(audit.user) +
 	       sizeof(audit.requested) + sizeof(audit.canonical) +
-	       sizeof(audit.tap) + WHY_SIZE, "AUDIT_LINE_SIZE too small");
+	       sizeof(audit.tap) + VIA_SIZE + WHY_SIZE,
+	       "AUDIT_LINE_SIZE too small");
 
 char *audit_format(char *out, size_t outsz, const char *verdict,
 		   const char *tap, const char *reason)
 {
-	char why[WHY_SIZE];
+	char why[WHY_SIZE], via[VIA_SIZE] = "";
 
 	/* User text in @reason was escaped when the message was made. */
 	str_escape_controls(why, sizeof(why), reason, strlen(reason));
+	if (audit.via_service)
+		snprintf(via, sizeof(via), " via=service pid=%ld", (long)audit.pid);
 	snprintf(out, outsz, LINE_FMT, verdict, (unsigned)audit.uid,
-		 audit.user, audit.requested, audit.canonical, tap, why);
+		 audit.user, audit.requested, audit.canonical, tap, via, why);
 	return out;
 }
 

@@ -29,6 +29,9 @@ void audit_set_user(void);
 /* The user field: @name escaped as one token (audit_set_user() sets
  * it from the database). */
 void audit_set_user_name(const char *name);
+/* tapgate --serve: the caller is the peer @uid, process @pid; lines
+ * then add "via=service pid=PID". */
+void audit_set_caller(uid_t uid, pid_t pid);
 /* Record what is known so far; NULL leaves a field unset. */
 void audit_set_bridge(const char *requested, const char *canonical);
 void audit_set_tap(const char *tap);

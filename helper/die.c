@@ -93,6 +93,14 @@ static void format_msg(char *msg, size_t msgsz, int err, const char *fmt,
 		snprintf(msg + n, msgsz - (size_t)n, ": %s", strerror(err));
 }
 
+/* tapgate --serve (serve.c): the message goes back to the client too. */
+static void (*reply_hook)(int code, const char *msg);
+
+void die_set_reply(void (*hook)(int code, const char *msg))
+{
+	reply_hook = hook;
+}
+
 static noreturn void finish(int code, char *msg, size_t msgsz,
 			    const char *logged)
 {
@@ -103,6 +111,8 @@ static noreturn void finish(int code, char *msg, size_t msgsz,
 	msg[len] = '\n';
 	write_stderr(msg, len + 1);
 	msg[len] = '\0';
+	if (reply_hook)
+		reply_hook(code, msg);
 	/* A failure between privs_raise() and privs_lower() must not log
 	 * with the capability effective. */
 	privs_lower_quiet();

@@ -29,6 +29,7 @@
 #include "policy.h"
 #include "quota.h"
 #include "seccomp.h"
+#include "serve.h"
 #include "strutil.h"
 #include "tap.h"
 #include "tapgate.h"
@@ -194,10 +195,13 @@ int grant_run(const struct grant_request *req)
 	 *     line is written first so that no delivered tap goes
 	 *     unlogged; a failed handover adds a refusal line. */
 	audit_grant();
-	rc = fdpass_send(req->sock, req->tunfd);
+	/* The service's handover is its reply of status 0 (serve.c). */
+	rc = req->mode == PRIVS_SERVICE ? serve_handover(req->sock, req->tunfd) :
+	     fdpass_send(req->sock, req->tunfd);
 	if (rc < 0) {
 		errno = -rc;
-		die_errno(EXIT_HANDOVER, "failed to send the tap fd to the caller over --fd=%d (did it exit or close the socket?)",
+		die_errno(EXIT_HANDOVER, "failed to send the tap fd to the caller over %s%d (did it exit or close the socket?)",
+			  req->mode == PRIVS_SERVICE ? "the service connection, fd " : "--fd=",
 			  req->sock);
 	}
 	return EXIT_GRANTED;

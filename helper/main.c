@@ -6,6 +6,9 @@
  *      opened fds 0-2 before any library constructor (process.c).
  * MUST drop to the caller before reading any file (privs.c).
  * MUST NOT hold an effective capability while parsing.
+ * MUST, inside a user namespace or without privilege, only ask the
+ *      tapgate service (service.c); as the service (--serve), take the
+ *      caller from the kernel and become it before parsing (serve.c).
  * Steps 6-10, the ACL, the bridge, the decision, the tap and the
  * handover, are grant.c's, with their own MUST list.
  */
@@ -21,8 +24,26 @@
 #include "grant.h"
 #include "privs.h"
 #include "process.h"
+#include "serve.h"
+#include "service.h"
 #include "tap.h"
 #include "tapgate.h"
+
+static int grant_steps_5_to_10(const struct args *args, int tunfd,
+			       enum privs_mode mode)
+{
+	/* 5. The caller's socket must be what QEMU and libvirt pass (or,
+	 *    as the service, the connection); no other inherited fd
+	 *    stays open. */
+	fdpass_check(args->fd);
+	process_close_fds(args->fd, tunfd);
+
+	/* 6-10. The ACL, the bridge, the decision, the tap, the
+	 *       handover: grant.c. */
+	return grant_run(&(struct grant_request){
+		.use_vnet = args->use_vnet, .bridge = args->bridge,
+		.sock = args->fd, .tunfd = tunfd, .mode = mode });
+}
 
 int main(int argc, char *argv[])
 {
@@ -39,6 +60,13 @@ int main(int argc, char *argv[])
 	 *    cwd /, signals, watchdog; not inside a user namespace. */
 	nnp_before = process_harden();
 
+	/*    Inside a user namespace (a Flatpak sandbox) the only thing
+	 *    tapgate does is ask the service, with no privilege at all;
+	 *    everything else, --serve too, is refused (service.c). */
+	if (process_in_user_namespace() && !serve_requested(argc, argv))
+		service_relay_from_user_namespace(argc, argv, nnp_before);
+	process_refuse_user_namespace(NULL);
+
 	/* 2. Open /dev/net/tun now: in a setuid install this is the one
 	 *    access that needs root's file permissions (it may be 0600).
 	 *    It creates nothing; errors are reported at step 9. */
@@ -48,7 +76,14 @@ int main(int argc, char *argv[])
 	 *    only now may name-service modules run for the log line.
 	 *    (Root's --list also keeps what reading other users'
 	 *    /proc/PID/fdinfo needs: an argument that is "--list" is
-	 *    never a grant, whatever args_parse() says of the rest.) */
+	 *    never a grant, whatever args_parse() says of the rest.)
+	 *    As tapgate@.service (--serve) the caller is the peer of the
+	 *    connection on fd 3, and its request replaces step 4. */
+	if (serve_requested(argc, argv)) {
+		mode = serve_accept(&args);
+		audit_set_bridge(args.bridge, NULL);
+		return grant_steps_5_to_10(&args, tunfd, mode);
+	}
 	if (args_wants_list(argc, argv))
 		privs_keep_proc();
 	mode = privs_drop();
@@ -98,17 +133,12 @@ int main(int argc, char *argv[])
 		       explain_run(&args, tunfd, mode);
 	}
 	audit_set_bridge(args.bridge, NULL);
-	if (mode == PRIVS_NONE)
-		privs_die_unprivileged(nnp_before);
-
-	/* 5. The caller's socket must be what QEMU and libvirt pass; no
-	 *    other inherited fd stays open. */
-	fdpass_check(args.fd);
-	process_close_fds(args.fd, tunfd);
-
-	/* 6-10. The ACL, the bridge, the decision, the tap, the
-	 *       handover: grant.c. */
-	return grant_run(&(struct grant_request){
-		.use_vnet = args.use_vnet, .bridge = args.bridge,
-		.sock = args.fd, .tunfd = tunfd, .mode = mode });
+	if (mode == PRIVS_NONE) {
+		/* No privilege here (no_new_privs, nosuid, a plain copy):
+		 * the tapgate service may act for us (service.c). */
+		if (tunfd >= 0)
+			close(tunfd);
+		service_relay(&args, nnp_before);
+	}
+	return grant_steps_5_to_10(&args, tunfd, mode);
 }

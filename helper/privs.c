@@ -14,6 +14,7 @@
 
 #include <cap-ng.h>
 #include <errno.h>
+#include <grp.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,11 +49,12 @@ static void keep_only_net_admin(void)
 		die(EXIT_PRIVS, "failed to prepare the capability set");
 }
 
-noreturn void privs_die_unprivileged(bool nnp_before)
+noreturn void privs_die_unprivileged(bool nnp_before, int service_err)
 {
-	die(EXIT_PRIVS, "tapgate has no privilege: install it setuid root or with cap_net_admin%s",
+	die(EXIT_PRIVS, "tapgate has no privilege: install it setuid root or with cap_net_admin%s; nor is the tapgate service listening on %s (%s: systemctl enable --now tapgate.socket)",
 	    nnp_before ? " (no_new_privs is set, e.g. by QEMU's -sandbox on, so neither can take effect)"
-			 : " (is its file system mounted nosuid, or were its mode bits or capabilities lost when it was copied?)");
+			 : " (is its file system mounted nosuid, or were its mode bits or capabilities lost when it was copied?)",
+	    TAPGATE_SERVICE_SOCKET, strerror(service_err));
 }
 
 /*
@@ -100,6 +102,35 @@ static void drop_setgid(void)
 		die_errno(EXIT_PRIVS, "failed to read our group ids");
 	if ((egid != rgid || sgid != rgid) && setresgid(rgid, rgid, rgid) < 0)
 		die_errno(EXIT_PRIVS, "failed to drop the set-group-ID");
+}
+
+/* After any transition: non-dumpable again, the same ids in every
+ * slot, and at most CAP_NET_ADMIN, permitted only. */
+static void verify_dropped(enum privs_mode mode)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+
+	/* An id change resets the dumpable flag to fs.suid_dumpable:
+	 * set it again, now that we are the caller. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno(EXIT_PRIVS, "failed to make the process non-dumpable");
+
+	/* Trust, but verify: the caller's ids everywhere, no root left. */
+	if (getresuid(&ruid, &euid, &suid) < 0 || euid != ruid || suid != ruid ||
+	    getresgid(&rgid, &egid, &sgid) < 0 || egid != rgid || sgid != rgid)
+		die(EXIT_PRIVS, "privilege drop left mismatched ids");
+	if (capng_get_caps_process() < 0)
+		die(EXIT_PRIVS, "failed to read our capabilities after the drop");
+	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		bool want = (cap == CAP_NET_ADMIN && mode != PRIVS_NONE) ||
+			    (is_proc_cap(cap) && have_proc);
+
+		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
+		    capng_have_capability(CAPNG_INHERITABLE, cap) ||
+		    capng_have_capability(CAPNG_PERMITTED, cap) != want)
+			die(EXIT_PRIVS, "privilege drop left capabilities other than cap_net_admin (permitted)");
+	}
 }
 
 enum privs_mode privs_drop(void)
@@ -160,27 +191,42 @@ enum privs_mode privs_drop(void)
 			die(EXIT_PRIVS, "failed to drop capabilities");
 	}
 
-	/* An id change resets the dumpable flag to fs.suid_dumpable:
-	 * set it again, now that we are the caller. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die_errno(EXIT_PRIVS, "failed to make the process non-dumpable");
-
-	/* Trust, but verify: the caller's ids everywhere, no root left. */
-	if (getresuid(&ruid, &euid, &suid) < 0 || euid != ruid || suid != ruid ||
-	    getresgid(&rgid, &egid, &sgid) < 0 || egid != rgid || sgid != rgid)
-		die(EXIT_PRIVS, "privilege drop left mismatched ids");
-	if (capng_get_caps_process() < 0)
-		die(EXIT_PRIVS, "failed to read our capabilities after the drop");
-	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		bool want = (cap == CAP_NET_ADMIN && mode != PRIVS_NONE) ||
-			    (is_proc_cap(cap) && have_proc);
-
-		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
-		    capng_have_capability(CAPNG_INHERITABLE, cap) ||
-		    capng_have_capability(CAPNG_PERMITTED, cap) != want)
-			die(EXIT_PRIVS, "privilege drop left capabilities other than cap_net_admin (permitted)");
-	}
+	verify_dropped(mode);
 	return mode;
+}
+
+enum privs_mode privs_become(uid_t uid, gid_t gid, const gid_t *groups,
+			     size_t ngroups)
+{
+	bool bounding;
+
+	/*
+	 * tapgate --serve, started as root by tapgate@.service (whose
+	 * bounding set holds CAP_NET_ADMIN, CAP_SETUID and CAP_SETGID
+	 * only) or by root under systemd-socket-activate. The same
+	 * transition as setuid root, to the peer's ids instead of our
+	 * real ones: first the peer's supplementary groups (as the kernel
+	 * recorded them at connect(), not the group database's), then
+	 * libcap-ng keeps CAP_NET_ADMIN permitted across the change of
+	 * uid and gid. The bounding set is cleared where we may (with
+	 * CAP_SETPCAP); the unit's is already three capabilities, and we
+	 * never exec with no_new_privs set.
+	 */
+	if (geteuid() != 0)
+		die(EXIT_PRIVS, "tapgate --serve must be started by root (tapgate@.service, or systemd-socket-activate run as root)");
+	if (capng_get_caps_process() < 0)
+		die(EXIT_PRIVS, "failed to read our capabilities");
+	bounding = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+	if (setgroups(ngroups, groups) < 0)
+		die_errno(EXIT_PRIVS, "failed to take the caller's %zu supplementary groups",
+			  ngroups);
+	keep_only_net_admin();
+	if (capng_change_id((int)uid, (int)gid,
+			    bounding ? CAPNG_CLEAR_BOUNDING : CAPNG_NO_FLAG) != 0)
+		die(EXIT_PRIVS, "failed to become the caller, uid %u and gid %u",
+		    (unsigned)uid, (unsigned)gid);
+	verify_dropped(PRIVS_SERVICE);
+	return PRIVS_SERVICE;
 }
 
 static void set_proc(capng_act_t act)

@@ -7,6 +7,7 @@
 #define TAPGATE_PRIVS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
@@ -14,6 +15,7 @@ enum privs_mode {
 	PRIVS_SETUID,    /* installed setuid root, run by a user */
 	PRIVS_FILECAPS,  /* installed with cap_net_admin, run by a user */
 	PRIVS_ROOT,      /* run by root: no id change, the ACL applies */
+	PRIVS_SERVICE,   /* tapgate --serve, become the peer (serve.c) */
 	PRIVS_NONE,      /* no CAP_NET_ADMIN at all: only --help works */
 };
 
@@ -22,9 +24,16 @@ enum privs_mode {
  * with EXIT_PRIVS if the transition fails. */
 enum privs_mode privs_drop(void);
 
-/* The error for PRIVS_NONE, with a hint. @nnp_before: no_new_privs
- * was set before we started (e.g. QEMU's -sandbox on). */
-noreturn void privs_die_unprivileged(bool nnp_before);
+/* tapgate --serve, started as root: become @uid, @gid with the
+ * supplementary @groups, as privs_drop() does for setuid root.
+ * Returns PRIVS_SERVICE or dies with EXIT_PRIVS. */
+enum privs_mode privs_become(uid_t uid, gid_t gid, const gid_t *groups,
+			     size_t ngroups);
+
+/* The error for PRIVS_NONE when the service cannot help either, with a
+ * hint. @nnp_before: no_new_privs was set before we started (e.g.
+ * QEMU's -sandbox on); @service_err: why the service socket failed. */
+noreturn void privs_die_unprivileged(bool nnp_before, int service_err);
 
 /*
  * Before privs_drop(): if root runs tapgate (real uid 0), also keep

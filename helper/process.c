@@ -56,14 +56,27 @@ static void (*const process_early_hook)(int, char **, char **) = process_early;
  * one stat() tells, also for a namespace that maps every id. */
 #define PROC_USER_INIT_INO 0xEFFFFFFDUL
 
-static void refuse_user_namespace(void)
+static bool in_user_namespace;
+
+static void check_user_namespace(void)
 {
 	struct stat st;
 
 	if (stat("/proc/self/ns/user", &st) < 0)
 		die_errno(EXIT_PRIVS, "cannot check the user namespace: failed to stat /proc/self/ns/user (is /proc mounted?)");
-	if ((unsigned long)st.st_ino != PROC_USER_INIT_INO)
-		die(EXIT_PRIVS, "tapgate refuses to run inside a user namespace: its ids and capabilities are not the host's (run it from the initial namespace)");
+	in_user_namespace = (unsigned long)st.st_ino != PROC_USER_INIT_INO;
+}
+
+bool process_in_user_namespace(void)
+{
+	return in_user_namespace;
+}
+
+void process_refuse_user_namespace(const char *hint)
+{
+	if (in_user_namespace)
+		die(EXIT_PRIVS, "tapgate refuses to run inside a user namespace: its ids and capabilities are not the host's (run it from the initial namespace)%s",
+		    hint ? hint : "");
 }
 
 /* Where the caller was, for a relative --check FILE; "" if unknown. */
@@ -102,7 +115,7 @@ bool process_harden(void)
 	sigaction(SIGALRM, &dfl, NULL);
 	alarm(PROCESS_WATCHDOG_SECONDS);
 
-	refuse_user_namespace();
+	check_user_namespace();
 	return nnp_before;
 }
 

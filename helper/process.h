@@ -12,10 +12,17 @@
 
 #include <stdbool.h>
 
-/* no_new_privs, non-dumpable, umask, cwd, signals, watchdog; refuse a
- * non-initial user namespace. Returns whether no_new_privs was
- * already set by whoever started us (for the "no privilege" hint). */
+/* no_new_privs, non-dumpable, umask, cwd, signals, watchdog; find out
+ * whether we run in a non-initial user namespace. Returns whether
+ * no_new_privs was already set by whoever started us (for the "no
+ * privilege" hint). */
 bool process_harden(void);
+
+/* Inside a user namespace our ids and capabilities are not the host's:
+ * the only thing tapgate does there is ask the service (service.c);
+ * everything else is refused with this, @hint (or NULL) appended. */
+bool process_in_user_namespace(void);
+void process_refuse_user_namespace(const char *hint);
 
 /* The working directory we were started in (process_harden() then
  * moved to /), or "" if it had no name. */

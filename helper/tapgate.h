@@ -43,4 +43,12 @@ noreturn void die_private(int code, const char *logged, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 noreturn void die_errno(int code, const char *fmt, ...);
 
+/* tapgate --serve: also hand each die() message and status to @hook
+ * (NULL: stop), which must not die itself. */
+void die_set_reply(void (*hook)(int code, const char *msg));
+
+#ifndef TAPGATE_SERVICE_SOCKET
+#define TAPGATE_SERVICE_SOCKET "/run/tapgate/socket"
+#endif
+
 #endif

@@ -1,6 +1,7 @@
 #!/bin/bash
 # A real QEMU (Debian's qemu-system-x86_64), run as the unprivileged
-# user, gets its tap from tapgate: -netdev bridge,helper=tapgate.
+# user, gets its tap from tapgate: -netdev bridge,helper=tapgate; with
+# -sandbox on (no_new_privs) through the tapgate service.
 . "$(dirname "$0")/lib.sh"
 tg_sandbox "$@"
 
@@ -109,7 +110,10 @@ assert_match "$(sed -n 2p <<<"$out")" '^qemu-system-x86_64: -netdev bridge,id=n0
 assert_eq "$(wc -l <<<"$out")" 2 "denied bridge: nothing else"
 assert_no_taps "denied bridge: no tap"
 
-# --- QEMU's -sandbox on sets no_new_privs: tapgate says so -----------------
+# --- QEMU's -sandbox on sets no_new_privs: the tapgate service ------------
+# Without the service tapgate says why it cannot act and names the
+# service; with it (tapgate@.service's command line under
+# systemd-socket-activate), the sandboxed QEMU gets its tap.
 
 qemu_args "$TG_BIN/tapgate" br0
 set +e
@@ -117,8 +121,35 @@ out=$(as_user_qemu timeout 30 "$QEMU" -sandbox on "${QARGS[@]}" 2>&1)
 rc=$?
 set -e
 TG_OUT=$out
-assert_eq "$rc" 1 "-sandbox on: QEMU exits 1"
-assert_match "$(sed -n 1p <<<"$out")" "^tapgate has no privilege: .*no_new_privs is set, e\.g\. by QEMU's -sandbox on" \
-	"-sandbox on: tapgate explains no_new_privs"
-assert_match "$(sed -n 2p <<<"$out")" 'bridge helper failed$' "-sandbox on: then QEMU's 'bridge helper failed'"
-assert_no_taps "-sandbox on: no tap"
+assert_eq "$rc" 1 "-sandbox on, no service: QEMU exits 1"
+assert_match "$(sed -n 1p <<<"$out")" "^tapgate has no privilege: .*no_new_privs is set, e\.g\. by QEMU's -sandbox on.*; nor is the tapgate service listening on " \
+	"-sandbox on, no service: tapgate explains no_new_privs and names the service"
+assert_match "$(sed -n 2p <<<"$out")" 'bridge helper failed$' "-sandbox on, no service: then QEMU's 'bridge helper failed'"
+assert_no_taps "-sandbox on, no service: no tap"
+
+. "$(dirname "$0")/lib_service.sh"
+tg_service_start
+qemu_start_sandboxed() { # HELPER BRIDGE
+	rm -f "$H/qmp.sock" "$H/qemu.out"
+	qemu_args "$1" "$2"
+	setpriv --reuid="$TG_UID" --regid="$TG_GID" --clear-groups --inh-caps=-all -- \
+		env -i HOME="$H" PATH=/usr/bin:/bin "$QEMU" -sandbox on "${QARGS[@]}" > "$H/qemu.out" 2>&1 &
+	QEMU_PID=$!
+}
+qemu_start_sandboxed "$TG_BIN/tapgate" br0
+check_running "-sandbox on, through the service"
+assert_eq "$(grep -v '^$' "$H/qemu.out" || true)" "" "-sandbox on, through the service: nothing printed"
+
+qemu_args "$TG_BIN/tapgate" br1
+set +e
+out=$(as_user_qemu timeout 30 "$QEMU" -sandbox on "${QARGS[@]}" 2>&1)
+rc=$?
+set -e
+TG_OUT=$out
+assert_eq "$rc" 1 "-sandbox on, denied bridge: QEMU exits 1"
+assert_match "$(sed -n 1p <<<"$out")" "^access denied by acl file: uid $TG_UID may not use bridge 'br1'" \
+	"-sandbox on, denied bridge: the service's message, relayed"
+assert_match "$(sed -n 2p <<<"$out")" 'bridge helper failed$' "-sandbox on, denied bridge: then QEMU's 'bridge helper failed'"
+assert_eq "$(wc -l <<<"$out")" 2 "-sandbox on, denied bridge: nothing else"
+assert_no_taps "-sandbox on, denied bridge: no tap"
+tg_service_stop
