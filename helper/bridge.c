@@ -11,7 +11,7 @@
 
 #include "netlink.h"
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 
 int bridge_lookup(struct nl_sock *sk, const char *requested,
 		  struct bridge *br)

@@ -28,7 +28,7 @@
 #include "quota.h"
 #include "strutil.h"
 #include "tap.h"
-#include "tapgate.h"
+#include "die.h"
 #include "userdb.h"
 
 /* One of tapgate's taps, as the kernel and /proc describe it. */

@@ -17,7 +17,7 @@
 #include "ids.h"
 #include "process.h"
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 #include "userdb.h"
 
 struct tally {

@@ -19,7 +19,7 @@
 #include "policy.h"
 #include "quota.h"
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 #include "userdb.h"
 
 /*

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE /* F_GETPIPE_SZ */
-#include "tapgate.h"
+#include "die.h"
 
 #include <errno.h>
 #include <fcntl.h>

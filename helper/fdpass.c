@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "tapgate.h"
+#include "die.h"
 
 void fdpass_check(int fd)
 {

@@ -32,7 +32,7 @@
 #include "serve.h"
 #include "strutil.h"
 #include "tap.h"
-#include "tapgate.h"
+#include "die.h"
 
 noreturn void grant_die_denied(const struct ids *me, const struct bridge *br,
 			       const struct acl_decision *d)

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 #include "userdb.h"
 
 static void set_name(struct ids *ids, const char *name)

@@ -27,7 +27,7 @@
 #include "serve.h"
 #include "service.h"
 #include "tap.h"
-#include "tapgate.h"
+#include "die.h"
 
 static int grant_steps_5_to_10(const struct args *args, int tunfd,
 			       enum privs_mode mode)

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "tapgate.h"
+#include "die.h"
 
 /* Large enough for any answer the kernel sends about a tap or a bridge
  * (a dump is cut into parts of at most 32 KiB): one recvmsg() each,

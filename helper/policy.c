@@ -6,7 +6,7 @@
 
 #include "ids.h"
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 
 int policy_load(struct acl *acl, const struct acl_io *io,
 		struct acl_error *err)

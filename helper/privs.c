@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 
 /* Root's --list only (privs_keep_proc()). */
 static bool keep_proc, have_proc;

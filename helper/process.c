@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tapgate.h"
+#include "die.h"
 
 extern char **environ;
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 
 #define SLOT_FMT NETLINK_OURS_PREFIX "%u.%d."
 

@@ -19,7 +19,7 @@
 #define _GNU_SOURCE
 #include "seccomp.h"
 
-#include "tapgate.h"
+#include "die.h"
 
 #ifdef TAPGATE_SECCOMP
 

@@ -31,7 +31,7 @@
 #include "audit.h"
 #include "service_proto.h"
 #include "strutil.h"
-#include "tapgate.h"
+#include "die.h"
 
 /* The parsed request outlives serve_accept(): args points into it. */
 static struct service_request request;

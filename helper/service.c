@@ -29,7 +29,7 @@
 #include "privs.h"
 #include "process.h"
 #include "service_proto.h"
-#include "tapgate.h"
+#include "die.h"
 
 /* Set for a client inside a user namespace: its refusal differs. */
 static bool from_user_namespace;

@@ -15,7 +15,7 @@
 
 #include "acl.h"
 #include "netlink.h"
-#include "tapgate.h"
+#include "die.h"
 
 #define TUN_PATH "/dev/net/tun"
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Documentation stays true to the code: the man pages lint cleanly, and
-# every exit code in helper/tapgate.h is documented in tapgate(8) and
+# every exit code in helper/die.h is documented in tapgate(8) and
 # in the README with the same number.
 set -euo pipefail
 src=${TG_SRC:?}
@@ -13,7 +13,7 @@ check() {
 command -v mandoc >/dev/null || { echo "FAIL: mandoc missing (scripts/install-deps installs it)"; exit 1; }
 check "tapgate.8 lints cleanly" mandoc -T lint -W warning "$src/helper/tapgate.8"
 check "tapgate.conf.5 lints cleanly" mandoc -T lint -W warning "$src/acl/tapgate.conf.5"
-codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' "$src/helper/tapgate.h")
+codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' "$src/helper/die.h")
 [ "$(wc -w <<<"$codes")" -ge 8 ] || { echo "FAIL: could not read exit codes"; exit 1; }
 for c in $codes; do
 	check "exit $c in tapgate(8) EXIT STATUS" \

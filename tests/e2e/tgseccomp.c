@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "../../helper/seccomp.h"
-#include "../../helper/tapgate.h"
+#include "../../helper/die.h"
 
 /* The helper's die() logs and exits; here only the message matters. */
 void die(int code, const char *fmt, ...)

@@ -25,7 +25,7 @@
 #include "bridge.h"
 #include "child.h"
 #include "policy.h"
-#include "tapgate.h"
+#include "die.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -21,7 +21,7 @@
 #include "child.h"
 #include "netlink.h"
 #include "quota.h"
-#include "tapgate.h"
+#include "die.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tapgate.h - exit codes and the die() idiom of the helper program.
+ * die.h - exit codes and the die() idiom of the helper program.
  *
  * Program code ends through die()/die_errno(): the message goes to
  * stderr (QEMU shows it to the user) and, as a refusal, to syslog.
  * Library code (acl/) never does this; it returns -errno.
  */
-#ifndef TAPGATE_TAPGATE_H
-#define TAPGATE_TAPGATE_H
+#ifndef TAPGATE_DIE_H
+#define TAPGATE_DIE_H
 
 #include <stdnoreturn.h>
 
