@@ -32,14 +32,13 @@ void fdpass_check(int fd)
 		die_errno(EXIT_USAGE, "invalid --fd=%d: socket is not connected", fd);
 }
 
-int fdpass_send(int sock, int fd)
+int fdpass_send_data(int sock, int fd, const void *data, size_t len)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	char byte = 0;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
 	struct msghdr msg = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
@@ -63,5 +62,12 @@ int fdpass_send(int sock, int fd)
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return n == 1 ? 0 : -EIO;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int fdpass_send(int sock, int fd)
+{
+	static const char byte;
+
+	return fdpass_send_data(sock, fd, &byte, 1);
 }

@@ -32,6 +32,7 @@
 #include "service_proto.h"
 #include "strutil.h"
 #include "die.h"
+#include "fdpass.h"
 
 /* The parsed request outlives serve_accept(): args points into it. */
 static struct service_request request;
@@ -255,33 +256,13 @@ enum privs_mode serve_accept(struct args *args)
 
 int serve_handover(int sock, int tunfd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
 	uint8_t hdr[SERVICE_REPLY_MAX];
-	struct iovec iov = { .iov_base = hdr };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
+	int rc;
 
-	iov.iov_len = service_reply_encode(hdr, 0, "", 0);
-	memset(&ctl, 0, sizeof(ctl));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &tunfd, sizeof(int));
-	do {
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != iov.iov_len)
-		return -EIO;
+	rc = fdpass_send_data(sock, tunfd, hdr,
+			      service_reply_encode(hdr, 0, "", 0));
+	if (rc < 0)
+		return rc;
 	/* Nothing more will be said: a later die() must not send a
 	 * second reply after the grant. */
 	die_set_reply(NULL);
