@@ -15,6 +15,8 @@ void audit_init(uid_t caller);
  * so name-service modules never run privileged. Until then lines say
  * user=?. */
 void audit_set_user(void);
+/* The name audit_set_user() found, unescaped; NULL if it found none. */
+const char *audit_user_name(void);
 /* Record what is known so far; NULL leaves a field unset. */
 void audit_set_bridge(const char *requested, const char *canonical);
 void audit_set_tap(const char *tap);
