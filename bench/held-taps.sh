@@ -12,10 +12,11 @@
 # them (bench/holder), then two phases run, helpers interleaved as in
 # grant-latency.sh (tgclient --time: fork to fd received):
 #   held    - the steady state: HELD taps on br0, no orphans;
-#   orphans - before every round, ORPHANS fresh pinned orphans are made
-#             (granted, TUNSETPERSIST, closed): tapgate's grant in that
-#             round reaps them (the original and the floor do not, so
-#             the orphans are on br0 for them too).
+#   orphans - before every grant of every helper, ORPHANS fresh pinned
+#             orphans are made (granted, all held, then TUNSETPERSIST and
+#             closed): a tapgate grant reaps them in its timed span; the
+#             original and the floor find them on br0 too (the same
+#             load), and the next holder run reaps them, untimed.
 # Then --ifaces veth pairs are added and both ACLs run again.
 # Exits non-zero only on an error, never because a target was missed.
 
@@ -130,9 +131,11 @@ run_phase() {
 		: > "$OUT/$phase.${NAMES[$i]}"
 	done
 	for ((r = 0; r < ROUNDS + 3; r++)); do
-		[ "$phase" = "${phase%orphans}" ] || make_orphans "$ORPHANS"
 		for ((k = 0; k < ${#idx[@]}; k++)); do
 			i=${idx[$(((r + k) % ${#idx[@]}))]}
+			# Fresh orphans before every helper's grant: the
+			# holder's own grants reap those the last helper left.
+			[ "$phase" = "${phase%orphans}" ] || make_orphans "$ORPHANS"
 			if [ "$r" -lt 3 ]; then
 				grant "${PATHS[$i]}" >/dev/null
 			else
@@ -174,7 +177,7 @@ one_acl ifaces.nomax "$ALLOW"
 one_acl ifaces.max "$ALLOWMAX"
 
 echo "# median microseconds, fork -> fd received (tgclient --time), $ROUNDS interleaved rounds"
-echo "# $HELD taps held on br0; 'orphans': $ORPHANS fresh pinned orphans before each round"
+echo "# $HELD taps held on br0; 'orphans': $ORPHANS fresh pinned orphans before each grant"
 echo "# pinned: ${PIN[*]:-no}; kernel $(uname -r), $(nproc) cpus"
 printf '%-8s %-6s %-8s' load acl state
 printf ' %10s' "${NAMES[@]}"

@@ -75,6 +75,7 @@ static int get_tap(const char *bridge, const char *helper)
 int main(int argc, char *argv[])
 {
 	long held, orphans;
+	int *fds;
 	char c;
 
 	if (argc != 5 || (held = strtol(argv[1], NULL, 10)) < 0 ||
@@ -82,21 +83,25 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage: holder HELD ORPHANS BRIDGE HELPER\n");
 		return 2;
 	}
+	fds = calloc((size_t)(held + orphans) + 1, sizeof(*fds));
+	if (!fds)
+		return 1;
 	for (long i = 0; i < held + orphans; i++) {
-		int fd = get_tap(argv[3], argv[4]);
-
-		if (fd < 0) {
+		fds[i] = get_tap(argv[3], argv[4]);
+		if (fds[i] < 0) {
 			fprintf(stderr, "holder: tap %ld of %ld not granted\n",
 				i + 1, held + orphans);
 			return 1;
 		}
-		if (i < orphans) {
-			if (ioctl(fd, TUNSETPERSIST, 1) < 0) {
-				perror("holder: TUNSETPERSIST");
-				return 1;
-			}
-			close(fd);
+	}
+	/* Only now, once every grant is done: a grant of tapgate's would
+	 * reap an orphan made before it. */
+	for (long i = 0; i < orphans; i++) {
+		if (ioctl(fds[i], TUNSETPERSIST, 1) < 0) {
+			perror("holder: TUNSETPERSIST");
+			return 1;
 		}
+		close(fds[i]);
 	}
 	printf("ready %ld %ld\n", held, orphans);
 	fflush(stdout);
