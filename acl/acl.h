@@ -2,7 +2,7 @@
 /*
  * acl.h - the bridge ACL: parse /etc/qemu/bridge.conf and decide.
  *
- *   allow TARGET [user WHO] [group WHO] [max N]
+ *   allow TARGET [user WHO] [group WHO] [max N] [isolated] [guard]
  *   deny  TARGET [user WHO] [group WHO]
  *   include PATH                 (PATH's last component may be a glob)
  *
@@ -55,6 +55,15 @@ enum acl_target_kind {
 
 enum acl_who_kind { ACL_WHO_USER, ACL_WHO_GROUP };
 
+/* Port options of an allow rule: how the granted tap joins the bridge.
+ * Each only ever restricts the port, so several apply together. */
+enum acl_option {
+	ACL_OPT_ISOLATED,         /* "isolated": an isolated bridge port */
+	ACL_OPT_GUARD,            /* "guard": BPDU guard and root block */
+	ACL_N_OPTIONS,
+};
+#define ACL_OPTION_BIT(o) (1u << (o))
+
 struct acl_who {
 	bool set;                 /* the qualifier is present */
 	bool numeric;             /* written as an id */
@@ -70,6 +79,7 @@ struct acl_rule {
 	char target[ACL_MAX_PATTERN + 1]; /* "all", the name or pattern */
 	struct acl_who user, group;
 	unsigned max;             /* allow only; 0 = no limit */
+	unsigned options;         /* allow only; ACL_OPTION_BIT()s */
 	const char *file;         /* owned by the struct acl */
 	unsigned line;
 };
@@ -208,6 +218,12 @@ struct acl_decision {
 	 * none. The largest max of the matching allows, or none if any
 	 * matching allow has no max. */
 	unsigned max;
+	/* ALLOW only: the port options, the union of those of every
+	 * matching allow (the most restrictive wins: no rule can take
+	 * away an option another rule gives), and for each option the
+	 * first matching rule, in load order, that gives it. */
+	unsigned options;
+	const struct acl_rule *option_rule[ACL_N_OPTIONS];
 };
 
 /* Whether @r applies to @who asking for the canonical name @bridge. */
@@ -218,6 +234,9 @@ bool acl_rule_matches(const struct acl_rule *r, const struct acl_subject *who,
  * matters: any matching deny wins over any matching allow. */
 void acl_decide(const struct acl *acl, const struct acl_subject *who,
 		const char *bridge, struct acl_decision *d);
+
+/* The word of option @o in the grammar ("isolated", "guard"). */
+const char *acl_option_name(enum acl_option o);
 
 /* The rule as one line of the grammar, escaped for display. */
 char *acl_rule_format(const struct acl_rule *r, char *out, size_t outsz);

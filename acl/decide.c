@@ -52,23 +52,30 @@ void acl_decide(const struct acl *acl, const struct acl_subject *who,
 {
 	bool unlimited = false;
 
+	memset(d, 0, sizeof(*d));
 	d->verdict = ACL_VERDICT_DENY_DEFAULT;
-	d->rule = NULL;
-	d->max = 0;
 	for (size_t i = 0; i < acl->n_rules; i++) {
 		const struct acl_rule *r = &acl->rules[i];
 
 		if (!acl_rule_matches(r, who, bridge))
 			continue;
 		if (r->action == ACL_DENY) {
+			memset(d, 0, sizeof(*d));
 			d->verdict = ACL_VERDICT_DENY_RULE;
 			d->rule = r;
-			d->max = 0;
 			return;
 		}
 		if (d->verdict == ACL_VERDICT_DENY_DEFAULT) {
 			d->verdict = ACL_VERDICT_ALLOW;
 			d->rule = r;
+		}
+		/* Options: the union, each with the first rule giving it. */
+		for (int o = 0; o < ACL_N_OPTIONS; o++) {
+			if (!(r->options & ACL_OPTION_BIT(o)) ||
+			    (d->options & ACL_OPTION_BIT(o)))
+				continue;
+			d->options |= ACL_OPTION_BIT(o);
+			d->option_rule[o] = r;
 		}
 		if (!r->max)
 			unlimited = true;
@@ -85,6 +92,8 @@ char *acl_rule_format(const struct acl_rule *r, char *out, size_t outsz)
 	char target[ESCAPED_SIZE(ACL_MAX_PATTERN)];
 	char user[sizeof(" user ") + ACL_MAX_WHO];
 	char group[sizeof(" group ") + ACL_MAX_WHO], max[24] = "";
+	char opts[64] = "";
+	size_t len = 0;
 
 	str_escape(target, sizeof(target), r->target, strlen(r->target));
 	user[0] = group[0] = '\0';
@@ -94,7 +103,17 @@ char *acl_rule_format(const struct acl_rule *r, char *out, size_t outsz)
 		snprintf(group, sizeof(group), " group %s", r->group.name);
 	if (r->max)
 		snprintf(max, sizeof(max), " max %u", r->max);
-	snprintf(out, outsz, "%s %s%s%s%s", r->action == ACL_ALLOW ? "allow" :
-		 "deny", target, user, group, max);
+	for (int o = 0; o < ACL_N_OPTIONS; o++) {
+		int n;
+
+		if (!(r->options & ACL_OPTION_BIT(o)))
+			continue;
+		n = snprintf(opts + len, sizeof(opts) - len, " %s",
+			     acl_option_name((enum acl_option)o));
+		if (n > 0 && (size_t)n < sizeof(opts) - len)
+			len += (size_t)n;
+	}
+	snprintf(out, outsz, "%s %s%s%s%s%s", r->action == ACL_ALLOW ? "allow" :
+		 "deny", target, user, group, max, opts);
 	return out;
 }

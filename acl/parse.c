@@ -6,10 +6,12 @@
  *   line    := ws* [ stmt ws* ] [ comment ]
  *   comment := "#" any*          (at line start, or after whitespace)
  *   stmt    := "allow" ws+ TARGET { ws+ qual } [ ws+ "max" ws+ N ]
+ *                      { ws+ option }
  *            | "deny" ws+ TARGET { ws+ qual }
  *            | "include" ws+ PATH
  *   TARGET  := "all" | NAME | PATTERN
  *   qual    := ("user" | "group") ws+ WHO   (each at most once)
+ *   option  := "isolated" | "guard"         (each at most once, last)
  *   WHO     := ID | USERNAME
  *
  * Differences from qemu-bridge-helper are deliberate and fail closed:
@@ -35,7 +37,8 @@ struct word {
 	size_t len;
 };
 
-#define MAX_WORDS 9 /* allow T user U group G max N, and one too many */
+/* allow T user U group G max N isolated guard, and one too many */
+#define MAX_WORDS 11
 
 /* A word quoted in a message: whole up to the longest user or group
  * name, a longer one cut with "...", so that the words after it still
@@ -262,6 +265,61 @@ static int parse_target(struct load_state *st, const char *file,
 	return 0;
 }
 
+static const char *const option_names[ACL_N_OPTIONS] = {
+	[ACL_OPT_ISOLATED] = "isolated",
+	[ACL_OPT_GUARD] = "guard",
+};
+
+const char *acl_option_name(enum acl_option o)
+{
+	return (unsigned)o < ACL_N_OPTIONS ? option_names[o] : "?";
+}
+
+/* The option @w names, or -1. */
+static int option_of(const struct word *w)
+{
+	for (int o = 0; o < ACL_N_OPTIONS; o++)
+		if (word_is(w, option_names[o]))
+			return o;
+	return -1;
+}
+
+/*
+ * The options that end an allow rule: single words, each at most once,
+ * after every qualifier, so that a rule reads "who, then how". A deny
+ * attaches no port: an option there is an error, never ignored.
+ */
+static int parse_options(struct load_state *st, enum acl_action action,
+			 const char *file, unsigned lineno,
+			 const struct word *w, size_t n, struct acl_rule *r)
+{
+	char shown[WORD_SHOWN];
+
+	for (size_t i = 0; i < n; i++) {
+		int o = option_of(&w[i]);
+
+		str_escape(shown, sizeof(shown), w[i].s, w[i].len);
+		if (o < 0 && (word_is(&w[i], "user") || word_is(&w[i], "group") ||
+			      word_is(&w[i], "max")))
+			return acl_problem(st, ACL_SEV_ERROR, -EINVAL, file, lineno,
+					   "'%s' after an option: options come last (allow br0 user alice max 2 isolated guard)",
+					   shown);
+		if (o < 0)
+			return acl_problem(st, ACL_SEV_ERROR, -EINVAL, file, lineno,
+					   "unknown word '%s' in this allow rule (expected user, group, max, isolated or guard)",
+					   shown);
+		if (action == ACL_DENY)
+			return acl_problem(st, ACL_SEV_ERROR, -EINVAL, file, lineno,
+					   "'%s' is only for allow rules: a deny attaches no port",
+					   shown);
+		if (r->options & ACL_OPTION_BIT(o))
+			return acl_problem(st, ACL_SEV_ERROR, -EINVAL, file, lineno,
+					   "'%s' given twice in one rule", shown);
+		r->options |= ACL_OPTION_BIT(o);
+	}
+	return 0;
+}
+
 static int parse_rule(struct acl *acl, struct load_state *st,
 		      enum acl_action action, const char *file,
 		      unsigned lineno, const struct word *w, size_t n)
@@ -286,6 +344,13 @@ static int parse_rule(struct acl *acl, struct load_state *st,
 		unsigned long long max;
 
 		str_escape(shown, sizeof(shown), q->s, q->len);
+		if (option_of(q) >= 0) {
+			rc = parse_options(st, action, file, lineno, &w[i],
+					   n - i, &r);
+			if (rc < 0)
+				return rc;
+			break;
+		}
 		if (word_is(q, "user"))
 			who = &r.user;
 		else if (word_is(q, "group"))
@@ -294,7 +359,8 @@ static int parse_rule(struct acl *acl, struct load_state *st,
 			return acl_problem(st, ACL_SEV_ERROR, -EINVAL, file, lineno,
 					   "unknown word '%s' in this %s rule (expected %s)",
 					   shown, verb, action == ACL_ALLOW ?
-					   "user, group or max" : "user or group");
+					   "user, group, max, isolated or guard" :
+					   "user or group");
 		what = who == &r.user ? "user" : who ? "group" : "max";
 		if (i + 1 == n)
 			return acl_problem(st, ACL_SEV_ERROR, -EINVAL, file, lineno,

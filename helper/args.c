@@ -64,7 +64,7 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 {
 	const char *fd = NULL;
 	bool seen_vnet = false;
-	char shown[80];
+	char shown[ESCAPED_SIZE(19)]; /* a quote of an argument, cut: it may be 128 KiB */
 	long long v;
 	enum ifname_status st;
 	enum args_result rc;

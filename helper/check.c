@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "acl.h"
+#include "audit.h"
 #include "aclfile.h"
 #include "ids.h"
 #include "process.h"
@@ -259,6 +260,8 @@ int check_run(const char *file)
 	check_ids(&acl, &t);
 	check_parents(&acl, &t);
 	check_hidden(&acl, &t);
+	if (!audit_log_reachable())
+		report(&t, ACL_SEV_WARNING, path, 0, "the system log (/dev/log) cannot be reached: grants and refusals are not recorded (tapgate warns on each request's stderr; start a syslog daemon, e.g. rsyslog or systemd-journald)");
 	n_files = acl.n_files;
 	str_escape(shown, sizeof(shown), path, strlen(path));
 	printf("%s: %u error%s, %u warning%s (%zu rule%s in %zu file%s read as uid %u)\n",

@@ -28,8 +28,8 @@
  * if the user read them: search on every directory, read on the
  * file. (POSIX ACLs on ACL files are not taken into account.)
  */
-static bool permits(const struct stat *st, const struct acl_subject *s,
-		    unsigned want)
+bool explain_permits(const struct stat *st, const struct acl_subject *s,
+		     unsigned want)
 {
 	unsigned bits;
 	bool member = st->st_gid == s->gid;
@@ -60,11 +60,11 @@ static bool may(const struct acl_subject *s, const char *path, unsigned want)
 			continue;
 		memcpy(prefix, path, i);
 		prefix[i] = '\0';
-		if (stat(prefix, &st) == 0 && !permits(&st, s, 1))
+		if (stat(prefix, &st) == 0 && !explain_permits(&st, s, 1))
 			return false;
 	}
 	/* Missing: let the reader say so. */
-	return stat(path, &st) < 0 || permits(&st, s, want);
+	return stat(path, &st) < 0 || explain_permits(&st, s, want);
 }
 
 static int read_as(void *ctx, const char *path, struct acl_source *src,
@@ -119,7 +119,6 @@ static void subject(const struct args *a, struct ids *who, bool *other)
 }
 
 struct report {
-	const struct args *a;
 	const struct ids *who;
 	bool other;                   /* root asking for --user */
 	const struct acl *acl;
@@ -165,9 +164,10 @@ static const char *verdict_word(const struct report *r)
 static void print_group(uint32_t gid, const char *sep)
 {
 	struct userdb_ent gr;
-	char shown[ESCAPED_SIZE(ACL_MAX_WHO)];
 
 	if (userdb_group_by_gid(gid, &gr) == 0) {
+		char shown[ESCAPED_SIZE(ACL_MAX_WHO)];
+
 		str_escape(shown, sizeof(shown), gr.name, strlen(gr.name));
 		printf("%s%s(%u)", sep, shown, (unsigned)gid);
 	} else {
@@ -176,11 +176,31 @@ static void print_group(uint32_t gid, const char *sep)
 	userdb_ent_free(&gr);
 }
 
+/* The port options a grant would set, each with its rule. */
+static void print_options(const struct acl_decision *d)
+{
+	char file[ESCAPED_SIZE(256)];
+
+	printf("port:     ");
+	if (!d->options)
+		printf("no options (an equal port of the bridge)");
+	for (int o = 0, n = 0; o < ACL_N_OPTIONS; o++) {
+		const struct acl_rule *rule = d->option_rule[o];
+
+		if (!(d->options & ACL_OPTION_BIT(o)) || !rule)
+			continue;
+		str_escape(file, sizeof(file), rule->file, strlen(rule->file));
+		printf("%s%s (from %s:%u)", n++ ? ", " : "",
+		       acl_option_name((enum acl_option)o), file, rule->line);
+	}
+	printf("\n");
+}
+
 static void print_text(const struct report *r)
 {
 	const struct acl_subject *s = &r->who->subject;
 	const char *req = r->br.requested_shown;
-	char line[4096], file[1024];
+	char line[4096], file[ESCAPED_SIZE(ACL_MAX_PATH)];
 	unsigned rline;
 
 	printf("user:     %s (uid %u, gid", r->who->name, (unsigned)s->uid);
@@ -231,6 +251,8 @@ static void print_text(const struct report *r)
 	} else if (r->d.verdict == ACL_VERDICT_ALLOW) {
 		printf("quota:    no limit\n");
 	}
+	if (r->d.verdict == ACL_VERDICT_ALLOW)
+		print_options(&r->d);
 	if (r->tun)
 		printf("tun:      %s\n", r->tun);
 
@@ -290,16 +312,41 @@ static void json_groups(const struct acl_subject *s)
 	for (size_t i = 0; i <= s->n_groups; i++) {
 		uint32_t gid = i ? s->groups[i - 1] : s->gid;
 		struct userdb_ent gr;
-		char buf[ESCAPED_SIZE(ACL_MAX_WHO) + 8];
 
-		if (userdb_group_by_gid(gid, &gr) == 0)
+		if (userdb_group_by_gid(gid, &gr) == 0) {
+			char buf[ESCAPED_SIZE(ACL_MAX_WHO) + 8];
+
 			printf("%s\"%s\"", i ? "," : "",
 			       str_json(buf, sizeof(buf), gr.name, strlen(gr.name)));
-		else
+		} else {
 			printf("%snull", i ? "," : "");
+		}
 		userdb_ent_free(&gr);
 	}
 	printf("]");
+}
+
+/* "port_options": [{"option", "file", "line", "rule"}], [] if none. */
+static void json_options(const struct acl_decision *d)
+{
+	char line[4096];
+	int n = 0;
+
+	printf("\"port_options\":[");
+	for (int o = 0; o < ACL_N_OPTIONS; o++) {
+		const struct acl_rule *rule = d->option_rule[o];
+
+		if (d->verdict != ACL_VERDICT_ALLOW ||
+		    !(d->options & ACL_OPTION_BIT(o)) || !rule)
+			continue;
+		printf("%s{", n++ ? "," : "");
+		json_str("option", acl_option_name((enum acl_option)o), true);
+		json_str("file", rule->file, true);
+		printf("\"line\":%u,", rule->line);
+		json_str("rule", acl_rule_format(rule, line, sizeof(line)), false);
+		printf("}");
+	}
+	printf("],");
 }
 
 static void print_json(const struct report *r)
@@ -340,7 +387,9 @@ static void print_json(const struct report *r)
 		json_rule(rule);
 		first = false;
 	}
-	printf("],\"quota\":");
+	printf("],");
+	json_options(&r->d);
+	printf("\"quota\":");
 	if (r->d.verdict != ACL_VERDICT_ALLOW || !r->quota_known) {
 		printf(r->d.verdict == ACL_VERDICT_ALLOW && r->d.max ?
 		       "{\"max\":%u}" : "null", r->d.max);
@@ -362,7 +411,7 @@ static void print_json(const struct report *r)
 
 int explain_run(const struct args *a, int tun, enum privs_mode mode)
 {
-	struct report r = { .a = a };
+	struct report r = { 0 };
 	struct acl_io io = aclfile_io;
 	struct acl_error err;
 	struct ids who;

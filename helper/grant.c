@@ -38,7 +38,6 @@ noreturn void grant_die_denied(const struct ids *me, const struct bridge *br,
 {
 	const char *req = br->requested_shown;
 	char alias[ESCAPED_SIZE(IFNAME_SIZE) + 32] = "";
-	char file[ESCAPED_SIZE(256)];
 	bool admin = me->subject.uid == 0;
 	char who[ESCAPED_SIZE(ACL_MAX_WHO) + 32];
 
@@ -51,6 +50,8 @@ noreturn void grant_die_denied(const struct ids *me, const struct bridge *br,
 	if (br->by_altname)
 		snprintf(alias, sizeof(alias), " (an altname of '%s')", br->shown);
 	if (d->verdict == ACL_VERDICT_DENY_RULE) {
+		char file[ESCAPED_SIZE(256)];
+
 		str_escape(file, sizeof(file), d->rule->file,
 			   strlen(d->rule->file));
 		die(EXIT_DENIED, "access denied by acl file: %s may not use bridge '%s'%s: denied by %s:%u; %s (tapgate --explain --br=%s shows why)",
@@ -84,15 +85,17 @@ static void load_acl(struct acl *acl)
 		policy_die(&err);
 }
 
-/* Returns the caller's limit of taps on the bridge, 0 for none. */
+/* Returns the caller's limit of taps on the bridge, 0 for none, and
+ * the port options in *@options. */
 static unsigned decide(const struct acl *acl, const struct ids *me,
-		       const struct bridge *br)
+		       const struct bridge *br, unsigned *options)
 {
 	struct acl_decision d;
 
 	policy_decide(acl, &me->subject, br, &d);
 	if (policy_status(br, &d) != 0)
 		grant_die_denied(me, br, &d);
+	*options = d.options;
 	return d.max;
 }
 
@@ -132,7 +135,7 @@ int grant_run(const struct grant_request *req)
 	struct acl acl;
 	struct ids me;
 	struct tap tap;
-	unsigned max, reaped;
+	unsigned max, reaped, options;
 	bool pinned;
 	int rc;
 
@@ -152,8 +155,9 @@ int grant_run(const struct grant_request *req)
 	bridge_resolve(sk, req->bridge, &br);
 	audit_set_bridge(NULL, br.name);
 
-	/* 8. Decide: allowed, and up to how many taps at once. */
-	max = decide(&acl, &me, &br);
+	/* 8. Decide: allowed, up to how many taps at once, and the port
+	 *    options (isolated, guard). */
+	max = decide(&acl, &me, &br, &options);
 	acl_free(&acl);
 	if (req->tunfd < 0)
 		grant_die_tun(-req->tunfd, req->mode);
@@ -178,7 +182,7 @@ int grant_run(const struct grant_request *req)
 	else
 		quota_mark(sk, getuid(), &br, tap.ifindex);
 	pinned = bridge_pin_address(sk, &br, &addr);
-	tap_attach(sk, &tap, &br);
+	tap_attach(sk, &tap, &br, options);
 	privs_lower();
 	log_reaped(&use, reaped);
 	if (pinned)

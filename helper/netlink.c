@@ -14,6 +14,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "tapgate.h"
 
@@ -91,8 +92,37 @@ static void parse_tun(struct nlattr *data, struct netlink_link *l)
 	l->held = queues > 0;
 }
 
-/* Parse one RTM_NEWLINK; -EINVAL if it is not one. */
-static int parse_link(struct nlmsghdr *hdr, struct netlink_link *l)
+/* The bridge port flags a change may set, and how the kernel names them. */
+static const struct {
+	int attr;
+	unsigned flag;
+} port_flags[] = {
+	{ IFLA_BRPORT_ISOLATED, NETLINK_PORT_ISOLATED },
+	{ IFLA_BRPORT_GUARD, NETLINK_PORT_GUARD },
+	{ IFLA_BRPORT_PROTECT, NETLINK_PORT_ROOT_BLOCK },
+};
+
+/* IFLA_INFO_SLAVE_DATA of a bridge port: which flags the kernel knows
+ * (it reports every one it has) and which are on. */
+static void parse_port(struct nlattr *data, struct netlink_link *l)
+{
+	struct nlattr *tb[IFLA_BRPORT_MAX + 1];
+
+	if (nla_parse_nested(tb, IFLA_BRPORT_MAX, data, NULL) < 0)
+		return;
+	l->bridge_port = true;
+	for (size_t i = 0; i < sizeof(port_flags) / sizeof(port_flags[0]); i++) {
+		struct nlattr *a = tb[port_flags[i].attr];
+
+		if (!a || nla_len(a) < 1)
+			continue;
+		l->port_known |= port_flags[i].flag;
+		if (nla_get_u8(a))
+			l->port_on |= port_flags[i].flag;
+	}
+}
+
+int netlink_parse_link(struct nlmsghdr *hdr, struct netlink_link *l)
 {
 	struct nlattr *tb[IFLA_MAX + 1];
 	struct ifinfomsg *ifi;
@@ -126,6 +156,9 @@ static int parse_link(struct nlmsghdr *hdr, struct netlink_link *l)
 			if (strcmp(l->kind, "tun") == 0 && info[IFLA_INFO_DATA])
 				parse_tun(info[IFLA_INFO_DATA], l);
 		}
+		if (info[IFLA_INFO_SLAVE_KIND] && info[IFLA_INFO_SLAVE_DATA] &&
+		    nla_strcmp(info[IFLA_INFO_SLAVE_KIND], "bridge") == 0)
+			parse_port(info[IFLA_INFO_SLAVE_DATA], l);
 	}
 	if (tb[IFLA_PROP_LIST]) {
 		struct nlattr *a;
@@ -150,6 +183,9 @@ struct reply {
 	int fn_rc;                /* the first non-zero return of fn */
 	int err;                  /* the kernel's -errno, if it sent one */
 	int n_links;
+	uint32_t seq2;            /* a second request in the same send */
+	int err2;                 /* the kernel's -errno for that one */
+	int n_errs;               /* errors the kernel sent */
 };
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -159,7 +195,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 	/* After fn said stop, read on to the end of the answer all the
 	 * same: left queued, it would be taken for the next answer. */
-	if (!r->fn || r->fn_rc || parse_link(nlmsg_hdr(msg), &l) < 0)
+	if (!r->fn || r->fn_rc || netlink_parse_link(nlmsg_hdr(msg), &l) < 0)
 		return NL_OK;
 	r->n_links++;
 	r->fn_rc = r->fn(&l, r->ctx);
@@ -170,20 +206,22 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 {
 	struct reply *r = arg;
 
-	r->err = e->error; /* the kernel's own -errno, before libnl maps it */
+	/* The kernel's own -errno, before libnl maps it; by request. */
+	if (r->seq2 && e->msg.nlmsg_seq == r->seq2)
+		r->err2 = e->error;
+	else
+		r->err = e->error;
+	r->n_errs++;
 	return NL_STOP;
 }
 
-/* Send @msg (freed) and read every answer; 0, fn's code or -errno. */
-static int transact(struct nl_sock *sk, struct nl_msg *msg, struct reply *r)
+/* Read @answers answers: one datagram each (an ack, an error, one
+ * link), or a whole multi-part dump. 0, fn's code or -errno. */
+static int receive(struct nl_sock *sk, struct reply *r, int answers)
 {
 	struct nl_cb *cb, *orig;
-	int rc;
+	int rc = 0;
 
-	rc = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
-	if (rc < 0)
-		return to_errno(rc);
 	orig = nl_socket_get_cb(sk); /* a reference of our own */
 	cb = orig ? nl_cb_clone(orig) : NULL;
 	nl_cb_put(orig);
@@ -191,13 +229,37 @@ static int transact(struct nl_sock *sk, struct nl_msg *msg, struct reply *r)
 		return -ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, r);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
-	rc = nl_recvmsgs(sk, cb);
+	for (int i = 0; i < answers; i++) {
+		int errs = r->n_errs;
+
+		rc = nl_recvmsgs(sk, cb);
+		/* A kernel error ends its answer, not the others; on_error()
+		 * counts it from inside nl_recvmsgs(). */
+		// cppcheck-suppress knownConditionTrueFalse
+		if (rc < 0 && r->n_errs == errs)
+			break;
+		rc = 0;
+	}
 	nl_cb_put(cb);
 	if (r->err)
 		return r->err;
+	if (r->err2)
+		return r->err2;
 	if (rc < 0)
 		return to_errno(rc);
 	return r->fn_rc;
+}
+
+/* Send @msg (freed) and read every answer; 0, fn's code or -errno. */
+static int transact(struct nl_sock *sk, struct nl_msg *msg, struct reply *r)
+{
+	int rc;
+
+	rc = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (rc < 0)
+		return to_errno(rc);
+	return receive(sk, r, 1);
 }
 
 static struct nl_msg *link_msg(int type, int flags, int ifindex)
@@ -218,21 +280,29 @@ static int copy_one(const struct netlink_link *l, void *ctx)
 	return 0;
 }
 
+/* An RTM_GETLINK of one device, by @ifindex or by @name in @attr. */
+static struct nl_msg *get_msg(int ifindex, int attr, const char *name)
+{
+	struct nl_msg *msg = link_msg(RTM_GETLINK, 0, ifindex);
+
+	if (msg && ((name && nla_put_string(msg, attr, name) < 0) ||
+		    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
 static int get_by(struct nl_sock *sk, int ifindex, int attr, const char *name,
 		  struct netlink_link *out)
 {
 	struct reply r = { .fn = copy_one, .ctx = out };
-	struct nl_msg *msg = link_msg(RTM_GETLINK, 0, ifindex);
+	struct nl_msg *msg = get_msg(ifindex, attr, name);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!msg)
 		return -ENOMEM;
-	if ((name && nla_put_string(msg, attr, name) < 0) ||
-	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
 	rc = transact(sk, msg, &r);
 	if (rc < 0)
 		return rc;
@@ -302,14 +372,31 @@ int netlink_dump(struct nl_sock *sk, int master, const char *kind,
 	return rc;
 }
 
-int netlink_change(struct nl_sock *sk, int ifindex,
-		   const struct netlink_change *c)
+/* IFLA_LINKINFO { IFLA_INFO_SLAVE_DATA { IFLA_BRPORT_* = 1 } }. */
+static int put_port(struct nl_msg *msg, unsigned on)
 {
-	struct reply r = { 0 };
+	struct nlattr *info, *data;
+
+	if (!on)
+		return 0;
+	if (!(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    !(data = nla_nest_start(msg, IFLA_INFO_SLAVE_DATA)))
+		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(port_flags) / sizeof(port_flags[0]); i++)
+		if ((on & port_flags[i].flag) &&
+		    nla_put_u8(msg, port_flags[i].attr, 1) < 0)
+			return -ENOMEM;
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	return 0;
+}
+
+static struct nl_msg *change_msg(int ifindex, const struct netlink_change *c)
+{
 	struct nl_msg *msg = link_msg(RTM_NEWLINK, NLM_F_ACK, ifindex);
 
 	if (!msg)
-		return -ENOMEM;
+		return NULL;
 	if (c->up) {
 		struct ifinfomsg *ifi = nlmsg_data(nlmsg_hdr(msg));
 
@@ -319,11 +406,60 @@ int netlink_change(struct nl_sock *sk, int ifindex,
 	if ((c->mtu && nla_put_u32(msg, IFLA_MTU, c->mtu) < 0) ||
 	    (c->mac && nla_put(msg, IFLA_ADDRESS, 6, c->mac) < 0) ||
 	    (c->master && nla_put_u32(msg, IFLA_MASTER, (uint32_t)c->master) < 0) ||
-	    (c->ifalias && nla_put_string(msg, IFLA_IFALIAS, c->ifalias) < 0)) {
+	    (c->ifalias && nla_put_string(msg, IFLA_IFALIAS, c->ifalias) < 0) ||
+	    put_port(msg, c->port_on) < 0) {
 		nlmsg_free(msg);
-		return -ENOMEM;
+		return NULL;
 	}
+	return msg;
+}
+
+int netlink_change(struct nl_sock *sk, int ifindex,
+		   const struct netlink_change *c)
+{
+	struct reply r = { 0 };
+	struct nl_msg *msg = change_msg(ifindex, c);
+
+	if (!msg)
+		return -ENOMEM;
 	return transact(sk, msg, &r);
+}
+
+int netlink_change_get(struct nl_sock *sk, int ifindex,
+		       const struct netlink_change *c,
+		       struct netlink_link *after)
+{
+	struct reply r = { .fn = copy_one, .ctx = after };
+	struct nl_msg *change = change_msg(ifindex, c);
+	struct nl_msg *get = get_msg(ifindex, 0, NULL);
+	struct iovec iov[2];
+	int rc = -ENOMEM;
+
+	memset(after, 0, sizeof(*after));
+	if (!change || !get)
+		goto out;
+	/* Both messages in one datagram: the kernel's rtnetlink_rcv()
+	 * takes them in order, and answers each (an ack or an error for
+	 * the change, the link or an error for the read-back). */
+	nl_complete_msg(sk, change);
+	nl_complete_msg(sk, get);
+	r.seq2 = nlmsg_hdr(get)->nlmsg_seq;
+	iov[0].iov_base = nlmsg_hdr(change);
+	iov[0].iov_len = nlmsg_hdr(change)->nlmsg_len;
+	iov[1].iov_base = nlmsg_hdr(get);
+	iov[1].iov_len = nlmsg_hdr(get)->nlmsg_len;
+	rc = nl_send_iovec(sk, change, iov, 2);
+	if (rc < 0) {
+		rc = to_errno(rc);
+		goto out;
+	}
+	rc = receive(sk, &r, 2);
+	if (rc == 0 && r.n_links != 1)
+		rc = -ENODEV;
+out:
+	nlmsg_free(change);
+	nlmsg_free(get);
+	return rc;
 }
 
 int netlink_altname(struct nl_sock *sk, int ifindex, bool add,

@@ -26,6 +26,13 @@ struct nl_sock;
 #define NETLINK_OURS_PREFIX "tapgate."
 #define NETLINK_OURS_SIZE 64
 
+/* Flags of a bridge port (IFLA_BRPORT_*) that a change can turn on. */
+enum {
+	NETLINK_PORT_ISOLATED = 1 << 0,   /* IFLA_BRPORT_ISOLATED */
+	NETLINK_PORT_GUARD = 1 << 1,      /* IFLA_BRPORT_GUARD: BPDU guard */
+	NETLINK_PORT_ROOT_BLOCK = 1 << 2, /* IFLA_BRPORT_PROTECT: root block */
+};
+
 /* What one RTM_NEWLINK says about a device. */
 struct netlink_link {
 	int ifindex;
@@ -45,6 +52,10 @@ struct netlink_link {
 	/* the first altname that starts with NETLINK_OURS_PREFIX */
 	char ours[NETLINK_OURS_SIZE];
 	char alias[64];           /* IFLA_IFALIAS (cut), "" if none */
+	/* a port of a bridge (IFLA_INFO_SLAVE_KIND "bridge") only: */
+	bool bridge_port;
+	unsigned port_known;      /* NETLINK_PORT_* the kernel reported */
+	unsigned port_on;         /* NETLINK_PORT_* reported as on */
 };
 
 typedef int (*netlink_link_fn)(const struct netlink_link *l, void *ctx);
@@ -71,11 +82,31 @@ struct netlink_change {
 	int master;               /* 0: keep */
 	bool up;
 	const char *ifalias;      /* NULL: keep */
+	/* NETLINK_PORT_* to turn on, as IFLA_INFO_SLAVE_DATA for the
+	 * device's current master, which the kernel applies before the
+	 * flags (rtnl_changelink, then do_setlink); 0: none. */
+	unsigned port_on;
 };
 
 /* One RTM_NEWLINK on @ifindex. 0 or -errno (the kernel's). */
 int netlink_change(struct nl_sock *sk, int ifindex,
 		   const struct netlink_change *c);
+
+/*
+ * netlink_change(), and an RTM_GETLINK of @ifindex in the same
+ * sendmsg(): the kernel handles them in order, so @after is the device
+ * as the change left it, in one round trip. For what a kernel ignores
+ * without an error (a nested attribute newer than it). 0, the change's
+ * -errno, or the read-back's.
+ */
+int netlink_change_get(struct nl_sock *sk, int ifindex,
+		       const struct netlink_change *c,
+		       struct netlink_link *after);
+
+/* Parse one RTM_NEWLINK message; -EINVAL if it is not one. Exposed for
+ * the unit tests. */
+struct nlmsghdr;
+int netlink_parse_link(struct nlmsghdr *hdr, struct netlink_link *l);
 
 /* RTM_NEWLINKPROP (@add) or RTM_DELLINKPROP of one altname. */
 int netlink_altname(struct nl_sock *sk, int ifindex, bool add,

@@ -124,13 +124,13 @@ void process_close_fds(int keep1, int keep2)
 {
 	int keep[2] = { keep1 < keep2 ? keep1 : keep2,
 			keep1 < keep2 ? keep2 : keep1 };
-	int lo = 3;
+	unsigned lo = 3; /* unsigned: keep INT_MAX must not overflow it */
 
 	for (int i = 0; i < 2; i++) {
-		if (keep[i] < lo)
-			continue; /* negative, or 0-2 */
-		close_from_to((unsigned)lo, (unsigned)keep[i] - 1);
-		lo = keep[i] + 1;
+		if (keep[i] < 0 || (unsigned)keep[i] < lo)
+			continue; /* negative, 0-2, or the other keep */
+		close_from_to(lo, (unsigned)keep[i] - 1);
+		lo = (unsigned)keep[i] + 1;
 	}
-	close_from_to((unsigned)lo, ~0U);
+	close_from_to(lo, ~0U);
 }

@@ -14,7 +14,8 @@
 int quota_parse_name(const char *alt, struct quota_name *out)
 {
 	const char *p = alt;
-	unsigned long v[3];
+	/* Zeroed for gcc -fanalyzer, which misses that the loop fills it. */
+	unsigned long v[3] = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	if (strncmp(p, NETLINK_OURS_PREFIX, strlen(NETLINK_OURS_PREFIX)) != 0)
@@ -67,34 +68,38 @@ static void reset(void *arg)
 	memset(c->use, 0, sizeof(*c->use));
 }
 
-/* A tap on @br that tapgate granted to @uid: it carries one of the
- * uid's names for the bridge. */
-static int on_port(const struct netlink_link *l, void *arg)
+void quota_tally(struct quota_use *use, uid_t uid, const struct bridge *br,
+		 unsigned max, const struct netlink_link *l)
 {
-	struct count_ctx *c = arg;
-	struct quota_use *use = c->use;
 	struct quota_name n;
 
-	if (!l->tap || l->master != c->br->ifindex ||
+	if (!l->tap || l->master != br->ifindex ||
 	    quota_parse_name(l->ours, &n) < 0)
-		return 0;
+		return;
 	if (quota_is_orphan(l)) {
 		if (use->n_orphans < QUOTA_SHOW_TAPS)
 			memcpy(use->orphan_names[use->n_orphans], l->name,
 			       IFNAME_SIZE);
 		if (use->n_orphans < QUOTA_REAP_MAX)
 			use->orphans[use->n_orphans++] = l->ifindex;
-		return 0;
+		return;
 	}
-	if (n.uid != (uint32_t)c->uid || n.bridge != c->br->ifindex)
-		return 0;
+	if (n.uid != (uint32_t)uid || n.bridge != br->ifindex)
+		return;
 	use->in_use++;
 	if (!n.marker && n.slot < QUOTA_SLOT_BITS)
 		use->taken[n.slot / 64] |= (uint64_t)1 << (n.slot % 64);
-	if (n.marker || (c->max && n.slot >= c->max))
+	if (n.marker || (max && n.slot >= max))
 		use->outside++;
 	if (use->n_shown < QUOTA_SHOW_TAPS)
 		memcpy(use->taps[use->n_shown++], l->name, IFNAME_SIZE);
+}
+
+static int on_port(const struct netlink_link *l, void *arg)
+{
+	struct count_ctx *c = arg;
+
+	quota_tally(c->use, c->uid, c->br, c->max, l);
 	return 0;
 }
 
@@ -197,8 +202,8 @@ static int try_slot(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 	return 1;
 }
 
-void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
-		 unsigned max, const struct quota_use *use, int ifindex)
+long quota_next_slot(const struct quota_use *use, unsigned max,
+		     unsigned from)
 {
 	/*
 	 * Taps that hold no slot below max (granted without a max, or
@@ -208,13 +213,24 @@ void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 	 * Slots the scan saw taken are skipped: one request, not one per
 	 * tap, in the common case.
 	 */
-	for (unsigned k = 0; k < max - use->outside; k++) {
-		int rc;
-
+	if (use->outside >= max)
+		return -1; /* quota_check() refused this already */
+	for (unsigned k = from; k < max - use->outside; k++) {
 		if (k < QUOTA_SLOT_BITS &&
 		    (use->taken[k / 64] & ((uint64_t)1 << (k % 64))))
 			continue;
-		rc = try_slot(sk, uid, br, k, ifindex);
+		return (long)k;
+	}
+	return -1;
+}
+
+void quota_claim(struct nl_sock *sk, uid_t uid, const struct bridge *br,
+		 unsigned max, const struct quota_use *use, int ifindex)
+{
+	for (long k = quota_next_slot(use, max, 0); k >= 0;
+	     k = quota_next_slot(use, max, (unsigned)k + 1)) {
+		int rc = try_slot(sk, uid, br, (unsigned)k, ifindex);
+
 		if (rc == 0)
 			return;
 		if (rc < 0)

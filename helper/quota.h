@@ -69,6 +69,12 @@ int quota_parse_name(const char *alt, struct quota_name *out);
  * fd. */
 bool quota_is_orphan(const struct netlink_link *l);
 
+/* Count one link of a dump of @br's tun ports into @use, as
+ * quota_count() does for each: @uid's taps on @br (slots taken, and
+ * those outside @max) and every orphan on it. Pure, for tests. */
+void quota_tally(struct quota_use *use, uid_t uid, const struct bridge *br,
+		 unsigned max, const struct netlink_link *l);
+
 /* One dump of @br's tun ports: count @uid's taps (@max only for
  * use->outside; 0 if none) and collect the orphans, which are not
  * counted. 0 or -errno. */
@@ -87,6 +93,12 @@ char *quota_list(const struct quota_use *use, char *out, size_t outsz);
  * tap is made. */
 void quota_check(uid_t uid, const struct bridge *br, unsigned max,
 		 const struct quota_use *use);
+
+/* The slot quota_claim() tries next: the lowest K >= @from below
+ * @max - @use->outside that @use does not show taken (a slot from
+ * QUOTA_SLOT_BITS up is never shown taken), or -1 if none is left. */
+long quota_next_slot(const struct quota_use *use, unsigned max,
+		     unsigned from);
 
 /*
  * Take one of @max slots for the new tap @ifindex (not yet attached),

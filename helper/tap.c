@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "netlink.h"
 #include "tapgate.h"
 
@@ -80,10 +81,60 @@ char *tap_alias(char *out, const uint8_t mac[6])
 	return out;
 }
 
-void tap_attach(struct nl_sock *sk, const struct tap *tap,
-		const struct bridge *br)
+unsigned tap_port_flags(unsigned options)
 {
-	char alias[TAP_ALIAS_SIZE];
+	unsigned flags = 0;
+
+	if (options & ACL_OPTION_BIT(ACL_OPT_ISOLATED))
+		flags |= NETLINK_PORT_ISOLATED;
+	/* No VM may disturb the spanning tree: a BPDU disables the port,
+	 * and should one get through, it can never become the root port. */
+	if (options & ACL_OPTION_BIT(ACL_OPT_GUARD))
+		flags |= NETLINK_PORT_GUARD | NETLINK_PORT_ROOT_BLOCK;
+	return flags;
+}
+
+unsigned tap_port_missing(unsigned want, const struct netlink_link *after,
+			  unsigned *unknown)
+{
+	*unknown = after->bridge_port ? want & ~after->port_known : want;
+	return after->bridge_port ? want & ~after->port_on : want;
+}
+
+/* "isolated (IFLA_BRPORT_ISOLATED, Linux 4.18)", for each of @flags. */
+static char *port_words(char *out, size_t outsz, unsigned flags)
+{
+	static const struct {
+		unsigned flag;
+		const char *words;
+	} names[] = {
+		{ NETLINK_PORT_ISOLATED, "isolated (IFLA_BRPORT_ISOLATED, Linux 4.18)" },
+		{ NETLINK_PORT_GUARD, "guard's BPDU guard (IFLA_BRPORT_GUARD, Linux 3.8)" },
+		{ NETLINK_PORT_ROOT_BLOCK, "guard's root block (IFLA_BRPORT_PROTECT, Linux 3.8)" },
+	};
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int n;
+
+		if (!(flags & names[i].flag))
+			continue;
+		n = snprintf(out + len, outsz - len, "%s%s", len ? ", " : "",
+			     names[i].words);
+		if (n < 0 || (size_t)n >= outsz - len)
+			break;
+		len += (size_t)n;
+	}
+	return out;
+}
+
+void tap_attach(struct nl_sock *sk, const struct tap *tap,
+		const struct bridge *br, unsigned options)
+{
+	unsigned want = tap_port_flags(options), missing, unknown;
+	char alias[TAP_ALIAS_SIZE], words[256];
+	struct netlink_link after;
 	uint8_t mac[6];
 	int rc;
 
@@ -108,9 +159,41 @@ void tap_attach(struct nl_sock *sk, const struct tap *tap,
 
 	/* 2. Up, separately: the kernel would apply flags before the
 	 *    master. The bridge itself need not be up. */
-	rc = netlink_change(sk, tap->ifindex, &(struct netlink_change){
-		.up = true });
+	if (!want) {
+		rc = netlink_change(sk, tap->ifindex, &(struct netlink_change){
+			.up = true });
+		if (rc < 0)
+			die(EXIT_TAP, "failed to bring up interface `%s': %s",
+			    tap->name, strerror(-rc));
+		return;
+	}
+
+	/* 2'. With port options, the same request carries them: the
+	 *     kernel hands IFLA_INFO_SLAVE_DATA to the current master
+	 *     (the bridge, since request 1) before it applies the flags
+	 *     (rtnl_changelink(), then do_setlink()), so the port is
+	 *     isolated and guarded before it is up. A kernel ignores a
+	 *     port attribute newer than itself without an error, so the
+	 *     port is read back in the same send, and anything not shown
+	 *     on is a refusal: the tap, held by no one else yet, dies with
+	 *     us, and no port less protected than the ACL says is ever
+	 *     handed over. */
+	rc = netlink_change_get(sk, tap->ifindex, &(struct netlink_change){
+		.up = true, .port_on = want }, &after);
 	if (rc < 0)
-		die(EXIT_TAP, "failed to bring up interface `%s': %s", tap->name,
+		die(EXIT_TAP, "failed to set the port options of interface `%s' on bridge `%s' (%s) and bring it up: %s",
+		    tap->name, br->shown, port_words(words, sizeof(words), want),
 		    strerror(-rc));
+	if (after.master != br->ifindex)
+		die(EXIT_TAP, "failed to set the port options of interface `%s': it is no longer a port of bridge `%s'",
+		    tap->name, br->shown);
+	missing = tap_port_missing(want, &after, &unknown);
+	if (unknown)
+		die(EXIT_TAP, "failed to set the port options of interface `%s' on bridge `%s': this kernel does not support %s, which the ACL asks for (tapgate --explain --br=%s names the rule); refusing rather than handing over a port less protected than the ACL says",
+		    tap->name, br->shown,
+		    port_words(words, sizeof(words), unknown), br->requested_shown);
+	if (missing)
+		die(EXIT_TAP, "failed to set the port options of interface `%s' on bridge `%s': the kernel reports %s as off after setting it; refusing rather than handing over a port less protected than the ACL says",
+		    tap->name, br->shown,
+		    port_words(words, sizeof(words), missing));
 }

@@ -15,6 +15,8 @@
 
 #include "bridge.h"
 
+struct netlink_link;
+
 /* The tap of this grant, as the kernel answered for it. */
 struct tap {
 	char name[IFNAME_SIZE];
@@ -38,10 +40,21 @@ void tap_create(struct nl_sock *sk, int tunfd, bool use_vnet, uid_t owner,
 		struct tap *tap);
 
 /* MTU := bridge MTU, first MAC byte 0xfe, the alias, enslave (one
- * netlink request), then up (a second); by ifindex. Needs
- * CAP_NET_ADMIN effective. Dies with EXIT_TAP. */
+ * netlink request), then the port options and up (a second, which with
+ * @options also reads the port back in the same send); by ifindex.
+ * @options are the ACL's (ACL_OPTION_BIT()s): a port flag the kernel
+ * does not report as on is a refusal. Needs CAP_NET_ADMIN effective.
+ * Dies with EXIT_TAP. */
 void tap_attach(struct nl_sock *sk, const struct tap *tap,
-		const struct bridge *br);
+		const struct bridge *br, unsigned options);
+
+/* The bridge port flags (NETLINK_PORT_*) ACL @options ask for. */
+unsigned tap_port_flags(unsigned options);
+
+/* Of the port flags @want, those @after (the port as the kernel reports
+ * it) does not show on; in @unknown those it does not report at all. */
+unsigned tap_port_missing(unsigned want, const struct netlink_link *after,
+			  unsigned *unknown);
 
 /* TAP_ALIAS_PREFIX and @mac as text, into @out (TAP_ALIAS_SIZE). */
 char *tap_alias(char *out, const uint8_t mac[6]);

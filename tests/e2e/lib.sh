@@ -113,6 +113,9 @@ tg_setup_inside() {
 	fi
 	cd "$TG_ROOT/home"
 	chmod 0777 "$TG_ROOT/home"
+	# A system log is always there, as on a real host: without one,
+	# tapgate says on stderr that it cannot log (test_audit.sh).
+	tg_logsink
 }
 
 tg_cleanup() {
@@ -154,10 +157,13 @@ tg_tun_mode() {
 
 # Start a syslog stand-in on /dev/log; messages land in $TG_LOG.
 tg_logsink() {
+	[ -z "${TG_LOGSINK_PID:-}" ] || return 0 # started at setup
 	TG_LOG=$TG_ROOT/syslog
 	: > "$TG_LOG"
-	"$TG_BIN/logsink" /dev/log "$TG_LOG" &
-	TG_LOGSINK_PID=$!
+	# Started from a subshell, so that it is not one of the script's
+	# jobs: a test's bare "wait" for its own clients must not wait for
+	# the sink too. (The pid namespace ends it with the test.)
+	TG_LOGSINK_PID=$("$TG_BIN/logsink" /dev/log "$TG_LOG" </dev/null >/dev/null 2>&1 & echo $!)
 	local i
 	for i in $(seq 50); do
 		[ -S /dev/log ] && return 0

@@ -79,7 +79,7 @@ tg_acl 'allow br0\ninclude inc.conf\n'
 tg_acl '# site rules\nalow br1\n' /etc/qemu/inc.conf
 broken "unknown keyword in an include" "/etc/qemu/inc\.conf:2: unknown keyword 'alow' \(expected allow, deny or include\)$"
 tg_acl 'allow br1 br0\n' /etc/qemu/inc.conf
-broken "two names in an include" "/etc/qemu/inc\.conf:1: unknown word 'br0' in this allow rule \(expected user, group or max\)$"
+broken "two names in an include" "/etc/qemu/inc\.conf:1: unknown word 'br0' in this allow rule \(expected user, group, max, isolated or guard\)$"
 tg_acl '\n\ndeny\n' /etc/qemu/inc.conf
 broken "deny without a name in an include" "/etc/qemu/inc\.conf:3: 'deny' needs a bridge name, a pattern or 'all'$"
 tg_acl 'allow a/b\n' /etc/qemu/inc.conf

@@ -177,3 +177,21 @@ log=$(log_after "$n")
 assert_match "$log" "^<86>.* granted uid=$TG_UID user=tguser bridge=br0 canonical=br0 tap=tap[0-9]+ reason=" \
 	"grant: fields in order, user=tguser"
 assert_no_taps "no tap left at the end"
+
+# --- no system log: said, never lost in silence -------------------------
+
+# glibc's syslog() drops lines when nothing listens on /dev/log. With
+# the socket gone, each request says so on stderr, and --check warns.
+rm -f /dev/log
+tg_acl 'allow br0\n'
+tg_run "$TG_BIN/tapgate" -- --br=br0
+assert_eq "$(tg_exit)" 0 "no system log: the grant goes on (documented choice)"
+assert_match "$TG_ERR" "^tapgate: warning: the system log \(/dev/log\) cannot be reached: this request is not recorded" \
+	"no system log: the grant says on stderr that it is not logged"
+tg_run "$TG_BIN/tapgate" -- --br=nosuch
+assert_eq "$(tg_exit)" 4 "no system log: a refusal still refuses"
+assert_match "$TG_ERR" "cannot be reached: this request is not recorded" "no system log: the refusal says it too"
+out=$("$TG_BIN/tapgate" --check 2>&1) || true
+assert_match "$out" "warning: the system log \(/dev/log\) cannot be reached" "no system log: --check warns"
+assert_match "$out" ": 0 errors, 1 warning" "no system log: --check counts it as a warning, not an error"
+assert_no_taps "no tap left without a log"

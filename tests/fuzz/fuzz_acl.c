@@ -210,6 +210,10 @@ static void check_rules(const struct acl *acl)
 			abort();
 		if (r->max > ACL_MAX_QUOTA || (r->action == ACL_DENY && r->max))
 			abort();
+		/* Options: known bits only, and never on a deny. */
+		if ((r->options & ~((1u << ACL_N_OPTIONS) - 1)) ||
+		    (r->action == ACL_DENY && r->options))
+			abort();
 		check_who(&r->user);
 		check_who(&r->group);
 		if (!terminated(r->target, sizeof(r->target)))
@@ -238,7 +242,7 @@ static void check_decide(const struct acl *acl, const struct acl_subject *who,
 {
 	struct acl_decision d;
 	bool allow = false, deny = false, unlimited = false;
-	unsigned max = 0;
+	unsigned max = 0, options = 0;
 
 	for (size_t i = 0; i < acl->n_rules; i++) {
 		const struct acl_rule *r = &acl->rules[i];
@@ -254,6 +258,7 @@ static void check_decide(const struct acl *acl, const struct acl_subject *who,
 			allow = true;
 			unlimited |= r->max == 0;
 			max = r->max > max ? r->max : max;
+			options |= r->options;
 		}
 	}
 	acl_decide(acl, who, bridge, &d);
@@ -267,10 +272,26 @@ static void check_decide(const struct acl *acl, const struct acl_subject *who,
 			abort();
 		if (d.max != (unlimited ? 0 : max))
 			abort();
+		/* The union of the matching allows' options, each from a
+		 * matching allow that has it. */
+		if (d.options != options)
+			abort();
+		for (int o = 0; o < ACL_N_OPTIONS; o++) {
+			const struct acl_rule *from = d.option_rule[o];
+
+			if (!(options & (1u << o)) != !from)
+				abort();
+			if (from && (from->action != ACL_ALLOW ||
+				     !(from->options & (1u << o)) ||
+				     !acl_rule_matches(from, who, bridge)))
+				abort();
+		}
 	} else if (d.verdict != ACL_VERDICT_DENY_DEFAULT || d.rule) {
 		abort();
 	}
 	if (d.rule && !acl_rule_matches(d.rule, who, bridge))
+		abort();
+	if (d.verdict != ACL_VERDICT_ALLOW && d.options)
 		abort();
 }
 

@@ -2,9 +2,9 @@
 /*
  * test_acl.c - the ACL grammar, includes and the decision.
  *
- * Files come from a fake reader: a table of path -> content or -errno,
- * each file with its own identity, which also records every path the
- * library asked for.
+ * Files come from a fake reader (fakefs.h): a table of path -> content
+ * or -errno, each file with its own identity, which also records every
+ * path the library asked for.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,73 +18,9 @@
 #include <string.h>
 
 #include "acl.h"
+#include "fakefs.h"
 
 #define TOP "/etc/qemu/bridge.conf"
-
-/* ---- the fake reader ---- */
-
-struct fake_file {
-	const char *path;
-	const char *data;
-	size_t len;
-	int rc;              /* < 0: fail with it instead of serving data */
-	const char *msg;     /* what the reader says with rc, or NULL */
-	uint64_t ino;        /* 0: an identity of its own */
-};
-
-/* A literal with its exact length, so embedded NULs count. */
-#define FILE_(p, lit) { .path = (p), .data = (lit), .len = sizeof(lit) - 1 }
-#define FILE_ERR(p, e, m) { .path = (p), .rc = (e), .msg = (m) }
-
-#define MAX_ASKED 256
-
-struct fake_fs {
-	const struct fake_file *files;
-	size_t n;
-	char *asked[MAX_ASKED];
-	size_t n_asked;
-};
-
-static int fake_read(void *ctx, const char *path, struct acl_source *src,
-		     struct acl_error *err)
-{
-	struct fake_fs *fs = ctx;
-
-	assert_non_null(path);
-	assert_int_equal(path[0], '/');
-	if (fs->n_asked < MAX_ASKED)
-		fs->asked[fs->n_asked] = strdup(path);
-	fs->n_asked++;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct fake_file *f = &fs->files[i];
-
-		/* Unused slots of a fixed-size table have no path. */
-		if (!f->path || strcmp(f->path, path) != 0)
-			continue;
-		if (f->rc < 0) {
-			if (f->msg)
-				snprintf(err->msg, sizeof(err->msg), "%s", f->msg);
-			return f->rc;
-		}
-		src->data = malloc(f->len ? f->len : 1);
-		assert_non_null(src->data);
-		memcpy(src->data, f->data, f->len);
-		src->len = f->len;
-		src->dev = 7;
-		src->ino = f->ino ? f->ino : 1000 + i;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-static void fs_done(struct fake_fs *fs)
-{
-	for (size_t i = 0; i < fs->n_asked && i < MAX_ASKED; i++)
-		free(fs->asked[i]);
-	fs->n_asked = 0;
-}
-
-#define FS(table) { .files = (table), .n = sizeof(table) / sizeof((table)[0]) }
 
 static struct acl_io fs_io(struct fake_fs *fs)
 {

@@ -3,9 +3,9 @@
  * test_acl_rules.c - user, group and max qualifiers, bridge patterns,
  * name resolution, glob includes, diagnostics mode and rule display.
  *
- * Files come from a fake reader and directories from a fake lister:
- * tables of path -> content, entries or -errno, recording every path
- * the library asked for. Names come from a fake resolver.
+ * Files come from a fake reader and directories from a fake lister
+ * (fakefs.h): tables of path -> content, entries or -errno, recording
+ * every path the library asked for. Names come from a fake resolver.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,149 +20,12 @@
 #include <string.h>
 
 #include "acl.h"
+#include "fakefs.h"
 
 #define TOP "/etc/qemu/bridge.conf"
 #define DDIR "/etc/qemu/bridge.d"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- the fake reader and lister ---- */
-
-struct fake_file {
-	const char *path;
-	const char *data;
-	size_t len;
-	int rc;              /* < 0: fail with it instead of serving data */
-	const char *msg;     /* what the reader says with rc, or NULL */
-	uint64_t ino;        /* 0: an identity of its own */
-};
-
-/* A literal with its exact length, so embedded NULs count. */
-#define FILE_(p, lit) { .path = (p), .data = (lit), .len = sizeof(lit) - 1 }
-#define FILE_ERR(p, e, m) { .path = (p), .rc = (e), .msg = (m) }
-
-struct fake_dir {
-	const char *path;
-	const char *const *names;
-	size_t n;
-	int rc;              /* < 0: fail with it (after listing none) */
-	const char *msg;
-};
-
-#define DIR_(p, arr) { .path = (p), .names = (arr), .n = N_ELEMS(arr) }
-#define DIR_ERR(p, e, m) { .path = (p), .rc = (e), .msg = (m) }
-
-#define MAX_ASKED 256
-#define MAX_DIAG 64
-
-struct diag_rec {
-	enum acl_severity sev;
-	struct acl_error e;
-};
-
-struct fake_fs {
-	const struct fake_file *files;
-	size_t n;
-	const struct fake_dir *dirs;
-	size_t n_dirs;
-	char *asked[MAX_ASKED];   /* paths read, in order */
-	size_t n_asked;
-	char *listed[MAX_ASKED];  /* directories listed, in order */
-	size_t n_listed;
-	struct diag_rec diag[MAX_DIAG];
-	size_t n_diag;
-};
-
-static int fake_read(void *ctx, const char *path, struct acl_source *src,
-		     struct acl_error *err)
-{
-	struct fake_fs *fs = ctx;
-
-	assert_non_null(path);
-	assert_int_equal(path[0], '/');
-	if (fs->n_asked < MAX_ASKED)
-		fs->asked[fs->n_asked] = strdup(path);
-	fs->n_asked++;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct fake_file *f = &fs->files[i];
-
-		if (!f->path || strcmp(f->path, path) != 0)
-			continue;
-		if (f->rc < 0) {
-			if (f->msg)
-				snprintf(err->msg, sizeof(err->msg), "%s", f->msg);
-			return f->rc;
-		}
-		src->data = malloc(f->len ? f->len : 1);
-		assert_non_null(src->data);
-		memcpy(src->data, f->data, f->len);
-		src->len = f->len;
-		src->dev = 7;
-		src->ino = f->ino ? f->ino : 1000 + i;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-static int fake_list(void *ctx, const char *dir, acl_list_add_fn add,
-		     void *add_ctx, struct acl_error *err)
-{
-	struct fake_fs *fs = ctx;
-
-	assert_non_null(dir);
-	assert_int_equal(dir[0], '/');
-	if (fs->n_listed < MAX_ASKED)
-		fs->listed[fs->n_listed] = strdup(dir);
-	fs->n_listed++;
-	for (size_t i = 0; i < fs->n_dirs; i++) {
-		const struct fake_dir *d = &fs->dirs[i];
-
-		if (!d->path || strcmp(d->path, dir) != 0)
-			continue;
-		if (d->rc < 0) {
-			if (d->msg)
-				snprintf(err->msg, sizeof(err->msg), "%s", d->msg);
-			return d->rc;
-		}
-		/* Like the real lister: "." and ".." are never listed. */
-		for (size_t k = 0; k < d->n; k++) {
-			int rc = add(add_ctx, d->names[k]);
-
-			if (rc)
-				return rc;
-		}
-		return 0;
-	}
-	return -ENOENT;
-}
-
-static void fake_diag(void *ctx, enum acl_severity sev,
-		      const struct acl_error *e)
-{
-	struct fake_fs *fs = ctx;
-
-	assert_non_null(e);
-	if (fs->n_diag < MAX_DIAG) {
-		fs->diag[fs->n_diag].sev = sev;
-		fs->diag[fs->n_diag].e = *e;
-	}
-	fs->n_diag++;
-}
-
-static void fs_done(struct fake_fs *fs)
-{
-	for (size_t i = 0; i < fs->n_asked && i < MAX_ASKED; i++)
-		free(fs->asked[i]);
-	for (size_t i = 0; i < fs->n_listed && i < MAX_ASKED; i++)
-		free(fs->listed[i]);
-	fs->n_asked = 0;
-	fs->n_listed = 0;
-	fs->n_diag = 0;
-}
-
-#define FS(table) { .files = (table), .n = N_ELEMS(table) }
-#define FS_DIRS(table, dtable) { .files = (table), .n = N_ELEMS(table), \
-				 .dirs = (dtable), .n_dirs = N_ELEMS(dtable) }
 
 enum { IO_PLAIN = 0, IO_LIST = 1, IO_DIAG = 2 };
 
@@ -667,7 +530,7 @@ static void test_acl_rules_nok_unknown_qualifier(void **state)
 	static const struct bad_case cases[] = {
 		BAD("allow br0 users alice\n", -EINVAL, 1, "unknown word 'users'"),
 		BAD("allow br0 users alice\n", -EINVAL, 1,
-		    "(expected user, group or max)"),
+		    "(expected user, group, max, isolated or guard)"),
 		BAD("allow br0 USER alice\n", -EINVAL, 1, "unknown word 'USER'"),
 		BAD("allow br0 Max 3\n", -EINVAL, 1, "unknown word 'Max'"),
 		BAD("deny br0 uid 1000\n", -EINVAL, 1, "unknown word 'uid'"),
@@ -884,9 +747,9 @@ static void test_acl_rules_nok_bad_bridge_names(void **state)
 static void test_acl_rules_nok_too_many_words(void **state)
 {
 	static const struct bad_case cases[] = {
-		BAD("allow br0 user a group b max 3 x y\n", -EINVAL, 1,
+		BAD("allow br0 user a group b max 3 isolated guard y z\n", -EINVAL, 1,
 		    "too many words for one rule"),
-		BAD("allow\tbr0 user a group b max 3 x y z\n", -EINVAL, 1,
+		BAD("allow\tbr0 user a group b max 3 x y z w\n", -EINVAL, 1,
 		    "too many words for one rule"),
 		BAD("allow br0\ndeny a b c d e f g h i j k\n", -EINVAL, 2,
 		    "too many words for one rule"),
