@@ -87,7 +87,7 @@ EOF
 		-e 's/^\treaped = quota_reap(sk, &use);$/\tSTEP("quota_count");\n&\n\tSTEP("quota_reap");/' \
 		-e 's/^\ttap_create(sk, req->tunfd, req->use_vnet, getuid(), &tap);$/&\n\tSTEP("tap_create");/' \
 		-e 's/^\tpinned = bridge_pin_address(sk, &br, &addr);$/\tSTEP("quota_mark|claim");\n&\n\tSTEP("bridge_pin_address");/' \
-		-e 's/^\ttap_attach(sk, &tap, &br);$/&\n\tSTEP("tap_attach");/' \
+		-e 's/^\ttap_attach(sk, &tap, &br[^;]*;$/&\n\tSTEP("tap_attach");/' \
 		-e 's/^\tprivs_lower();$/&\n\tSTEP("privs_lower");/' \
 		-e 's/^\tsk = NULL;$/&\n\tSTEP("logs+frees");/' \
 		-e 's/^\taudit_grant();$/&\n\tSTEP("audit_grant");/' \
