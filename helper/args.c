@@ -14,6 +14,9 @@ const char args_usage[] =
 	"Usage: tapgate [--use-vnet] --br=bridge --fd=unixfd\n"
 	"       tapgate --check [FILE]\n"
 	"       tapgate --explain --br=bridge [--user=NAME] [--json]\n"
+	"       tapgate --list [--json]\n"
+	"       tapgate --revoke TAP | --revoke --user=NAME\n"
+	"       tapgate --reap\n"
 	"       tapgate --help | --version\n";
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -32,14 +35,58 @@ static enum args_result usage(char *msg, size_t msgsz, const char *fmt, ...)
 	return ARGS_USAGE;
 }
 
+/* The switch that selects each mode other than the grant. */
+static const struct {
+	const char *name;
+	enum args_mode mode;
+} modes[] = {
+	{ "--check", ARGS_CHECK },
+	{ "--explain", ARGS_EXPLAIN },
+	{ "--list", ARGS_LIST },
+	{ "--revoke", ARGS_REVOKE },
+	{ "--reap", ARGS_REAP },
+};
+
+static const char *mode_name(enum args_mode m)
+{
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (modes[i].mode == m)
+			return modes[i].name;
+	return "a grant";
+}
+
+bool args_wants_list(int argc, char *const argv[])
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i] && strcmp(argv[i], "--list") == 0)
+			return true;
+	return false;
+}
+
 /* What each mode accepts besides its own switch. */
 static enum args_result check_mode(const struct args *a, const char *fd,
 				   bool seen_vnet, char *msg, size_t msgsz)
 {
+	bool grant_opts = a->bridge || fd || seen_vnet;
+
 	switch (a->mode) {
 	case ARGS_CHECK:
-		if (a->bridge || fd || seen_vnet || a->user || a->json)
+		if (grant_opts || a->user || a->json)
 			return usage(msg, msgsz, "--check takes only an optional FILE");
+		return ARGS_OK;
+	case ARGS_LIST:
+		if (grant_opts || a->user)
+			return usage(msg, msgsz, "--list takes only --json");
+		return ARGS_OK;
+	case ARGS_REAP:
+		if (grant_opts || a->user || a->json)
+			return usage(msg, msgsz, "--reap takes no other arguments");
+		return ARGS_OK;
+	case ARGS_REVOKE:
+		if (grant_opts || a->json)
+			return usage(msg, msgsz, "--revoke takes only TAP or --user=NAME");
+		if (!a->tap == !a->user)
+			return usage(msg, msgsz, "--revoke takes exactly one of TAP and --user=NAME");
 		return ARGS_OK;
 	case ARGS_EXPLAIN:
 		if (fd || seen_vnet || a->file)
@@ -49,14 +96,23 @@ static enum args_result check_mode(const struct args *a, const char *fd,
 		return ARGS_OK;
 	case ARGS_GRANT:
 		if (a->user || a->json)
-			return usage(msg, msgsz, "%s is only for --explain",
-				     a->user ? "--user" : "--json");
+			return usage(msg, msgsz, "%s is only for --explain and %s",
+				     a->user ? "--user" : "--json",
+				     a->user ? "--revoke" : "--list");
 		if (!a->bridge || !fd)
 			return usage(msg, msgsz, "missing %s", !a->bridge ?
 				     "--br=BRIDGE" : "--fd=N");
 		return ARGS_OK;
 	}
 	return ARGS_USAGE;
+}
+
+static enum args_mode mode_of(const char *arg)
+{
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(arg, modes[i].name) == 0)
+			return modes[i].mode;
+	return ARGS_GRANT;
 }
 
 enum args_result args_parse(int argc, char *const argv[], struct args *a,
@@ -68,6 +124,7 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 	long long v;
 	enum ifname_status st;
 	enum args_result rc;
+	enum args_mode m;
 
 	memset(a, 0, sizeof(*a));
 	a->mode = ARGS_GRANT;
@@ -83,14 +140,10 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 			a->bridge = arg + 5;
 		} else if (has_prefix(arg, "--fd=")) {
 			fd = arg + 5;
-		} else if (strcmp(arg, "--check") == 0 ||
-			   strcmp(arg, "--explain") == 0) {
-			enum args_mode m = arg[2] == 'c' ? ARGS_CHECK : ARGS_EXPLAIN;
-
+		} else if ((m = mode_of(arg)) != ARGS_GRANT) {
 			if (a->mode != ARGS_GRANT)
 				return usage(msg, msgsz, "%s given twice, or with %s",
-					     arg, a->mode == ARGS_CHECK ?
-					     "--check" : "--explain");
+					     arg, mode_name(a->mode));
 			a->mode = m;
 		} else if (has_prefix(arg, "--user=")) {
 			a->user = arg + 7;
@@ -109,14 +162,27 @@ enum args_result args_parse(int argc, char *const argv[], struct args *a,
 		} else if (a->mode == ARGS_CHECK && !a->file && arg[0] &&
 			   arg[0] != '-') {
 			a->file = arg;
+		} else if (a->mode == ARGS_REVOKE && !a->tap && arg[0] &&
+			   arg[0] != '-') {
+			a->tap = arg;
 		} else {
 			str_escape(shown, sizeof(shown), arg, strlen(arg));
 			return usage(msg, msgsz, "unknown argument '%s'", shown);
 		}
 	}
 	rc = check_mode(a, fd, seen_vnet, msg, msgsz);
-	if (rc != ARGS_OK || a->mode == ARGS_CHECK)
+	if (rc != ARGS_OK || a->mode == ARGS_CHECK || a->mode == ARGS_LIST ||
+	    a->mode == ARGS_REAP || (a->mode == ARGS_REVOKE && a->user))
 		return rc;
+	if (a->mode == ARGS_REVOKE) {
+		/* CVE-2019-13164: a tap name is refused, never truncated. */
+		st = ifname_check(a->tap, strlen(a->tap));
+		if (st != IFNAME_OK) {
+			ifname_describe(msg, msgsz, a->tap, strlen(a->tap), st);
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
 
 	/* CVE-2019-13164: refuse, never truncate. */
 	st = ifname_check(a->bridge, strlen(a->bridge));

@@ -121,8 +121,6 @@ void bridge_addr_read(const char *requested, struct bridge_addr *a)
 	a->known = a->assign_type >= 0 && a->ifindex > 0;
 }
 
-#define NET_ADDR_SET 3
-
 bool bridge_pin_address(struct nl_sock *sk, const struct bridge *br,
 			const struct bridge_addr *a)
 {
@@ -131,7 +129,7 @@ bool bridge_pin_address(struct nl_sock *sk, const struct bridge *br,
 	/* Known only for the same device: a /sys of another network
 	 * namespace, or an altname, says nothing about this bridge. */
 	if (a->known && a->ifindex == br->ifindex &&
-	    a->assign_type == NET_ADDR_SET)
+	    a->assign_type == BRIDGE_ADDR_SET)
 		return false;
 	rc = netlink_change(sk, br->ifindex, &(struct netlink_change){
 		.mac = br->mac });

@@ -65,6 +65,8 @@ noreturn void bridge_die(const struct bridge *br, int err);
  * address <its own>" does; from then on the kernel never changes it
  * for a port (br_stp_recalculate_bridge_id).
  */
+#define BRIDGE_ADDR_SET 3         /* the kernel's NET_ADDR_SET */
+
 struct bridge_addr {
 	int known;                /* 1: read, 0: no sysfs entry */
 	int assign_type;          /* NET_ADDR_SET is 3 */

@@ -12,10 +12,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cmd_admin.h"
 #include "args.h"
 #include "audit.h"
-#include "check.h"
-#include "explain.h"
+#include "cmd_check.h"
+#include "cmd_explain.h"
 #include "fdpass.h"
 #include "grant.h"
 #include "privs.h"
@@ -44,7 +45,12 @@ int main(int argc, char *argv[])
 	tunfd = tap_open_dev();
 
 	/* 3. Become the caller, keeping only CAP_NET_ADMIN, permitted;
-	 *    only now may name-service modules run for the log line. */
+	 *    only now may name-service modules run for the log line.
+	 *    (Root's --list also keeps what reading other users'
+	 *    /proc/PID/fdinfo needs: an argument that is "--list" is
+	 *    never a grant, whatever args_parse() says of the rest.) */
+	if (args_wants_list(argc, argv))
+		privs_keep_proc();
 	mode = privs_drop();
 	audit_set_user();
 
@@ -67,6 +73,19 @@ int main(int argc, char *argv[])
 		die(EXIT_USAGE, "%s", msg);
 	case ARGS_OK:
 		break;
+	}
+	if (args.mode == ARGS_LIST || args.mode == ARGS_REVOKE ||
+	    args.mode == ARGS_REAP) {
+		/* The admin's tools, without the filter: root keeps what
+		 * privs_drop() left it, permitted only (cmd_admin.c raises it
+		 * around a delete or the /proc scan); anyone else has only
+		 * their own rights. */
+		if (tunfd >= 0)
+			close(tunfd);
+		if (mode != PRIVS_ROOT)
+			privs_drop_all();
+		process_close_fds(-1, -1);
+		return admin_run(&args);
 	}
 	if (args.mode != ARGS_GRANT) {
 		/* The tools run with the caller's rights and nothing more;

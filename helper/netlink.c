@@ -72,6 +72,12 @@ static void parse_tun(struct nlattr *data, struct netlink_link *l)
 	struct nlattr *tb[IFLA_TUN_MAX + 1];
 	unsigned queues = 0;
 
+	/* The kernel reports queues only for a multi-queue device
+	 * (tun_fill_info). A single-queue tap has carrier exactly while
+	 * an fd is attached: the kernel turns it off when the last one
+	 * detaches, and only a holder (TUNSETCARRIER) or CAP_NET_ADMIN
+	 * can turn it on. A holder that turns it off itself looks let go. */
+	l->held = l->carrier;
 	if (nla_parse_nested(tb, IFLA_TUN_MAX, data, NULL) < 0)
 		return;
 	if (tb[IFLA_TUN_TYPE] && nla_len(tb[IFLA_TUN_TYPE]) >= 1)
@@ -82,6 +88,8 @@ static void parse_tun(struct nlattr *data, struct netlink_link *l)
 		l->owner_set = true;
 		l->owner = nla_get_u32(tb[IFLA_TUN_OWNER]);
 	}
+	if (!tb[IFLA_TUN_NUM_QUEUES])
+		return;
 	/* A detached queue (IFF_DETACH_QUEUE) is still an fd that holds
 	 * the device. */
 	if (tb[IFLA_TUN_NUM_QUEUES] && nla_len(tb[IFLA_TUN_NUM_QUEUES]) >= 4)
@@ -134,6 +142,8 @@ int netlink_parse_link(struct nlmsghdr *hdr, struct netlink_link *l)
 	ifi = nlmsg_data(hdr);
 	l->ifindex = ifi->ifi_index;
 	l->up = ifi->ifi_flags & IFF_UP;
+	if (tb[IFLA_CARRIER] && nla_len(tb[IFLA_CARRIER]) >= 1)
+		l->carrier = nla_get_u8(tb[IFLA_CARRIER]) != 0;
 	if (tb[IFLA_MASTER] && nla_len(tb[IFLA_MASTER]) >= 4)
 		l->master = (int)nla_get_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)

@@ -39,6 +39,7 @@ struct netlink_link {
 	int master;               /* 0: none */
 	unsigned mtu;
 	bool up;                  /* IFF_UP */
+	bool carrier;             /* IFLA_CARRIER */
 	char name[IFNAME_SIZE];
 	char kind[32];            /* IFLA_INFO_KIND, "" if none */
 	bool has_mac;
@@ -46,7 +47,8 @@ struct netlink_link {
 	/* kind "tun" only: */
 	bool tap;                 /* in tap mode */
 	bool persist;             /* TUNSETPERSIST */
-	bool held;                /* some fd is attached (queues > 0) */
+	bool held;                /* some fd is attached: queues > 0, or
+	                           * for a single-queue tap, carrier */
 	bool owner_set;
 	uint32_t owner;
 	/* the first altname that starts with NETLINK_OURS_PREFIX */

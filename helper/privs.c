@@ -23,6 +23,24 @@
 #include "strutil.h"
 #include "tapgate.h"
 
+/* Root's --list only (privs_keep_proc()). */
+static bool keep_proc, have_proc;
+
+static bool is_proc_cap(unsigned cap)
+{
+	return cap == CAP_SYS_PTRACE || cap == CAP_DAC_READ_SEARCH;
+}
+
+void privs_keep_proc(void)
+{
+	keep_proc = true;
+}
+
+bool privs_have_proc(void)
+{
+	return have_proc;
+}
+
 static void keep_only_net_admin(void)
 {
 	capng_clear(CAPNG_SELECT_BOTH);
@@ -108,9 +126,15 @@ enum privs_mode privs_drop(void)
 			    (unsigned)ruid, (unsigned)rgid);
 		mode = PRIVS_SETUID;
 	} else if (euid == 0) {
-		/* Run by root: stay uid 0, but only with CAP_NET_ADMIN. */
+		/* Run by root: stay uid 0, but only with CAP_NET_ADMIN (and,
+		 * for --list, what reading other users' fdinfo needs). */
 		drop_setgid();
 		keep_only_net_admin();
+		have_proc = keep_proc && ruid == 0;
+		if (have_proc &&
+		    (capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_SYS_PTRACE) < 0 ||
+		     capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_DAC_READ_SEARCH) < 0))
+			die(EXIT_PRIVS, "failed to prepare the capability set");
 		if (capng_apply(CAPNG_SELECT_BOTH) < 0)
 			die(EXIT_PRIVS, "failed to drop capabilities");
 		mode = PRIVS_ROOT;
@@ -148,7 +172,8 @@ enum privs_mode privs_drop(void)
 	if (capng_get_caps_process() < 0)
 		die(EXIT_PRIVS, "failed to read our capabilities after the drop");
 	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		bool want = cap == CAP_NET_ADMIN && mode != PRIVS_NONE;
+		bool want = (cap == CAP_NET_ADMIN && mode != PRIVS_NONE) ||
+			    (is_proc_cap(cap) && have_proc);
 
 		if (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
 		    capng_have_capability(CAPNG_INHERITABLE, cap) ||
@@ -158,8 +183,30 @@ enum privs_mode privs_drop(void)
 	return mode;
 }
 
+static void set_proc(capng_act_t act)
+{
+	if (!have_proc)
+		return;
+	if (capng_update(act, CAPNG_EFFECTIVE, CAP_SYS_PTRACE) < 0 ||
+	    capng_update(act, CAPNG_EFFECTIVE, CAP_DAC_READ_SEARCH) < 0 ||
+	    capng_apply(CAPNG_SELECT_CAPS) < 0)
+		die(EXIT_PRIVS, "failed to %s the capabilities to read /proc",
+		    act == CAPNG_ADD ? "raise" : "lower");
+}
+
+void privs_raise_proc(void)
+{
+	set_proc(CAPNG_ADD);
+}
+
+void privs_lower_proc(void)
+{
+	set_proc(CAPNG_DROP);
+}
+
 void privs_drop_all(void)
 {
+	have_proc = false;
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0 ||
 	    capng_get_caps_process() < 0 ||

@@ -26,6 +26,19 @@ enum privs_mode privs_drop(void);
  * was set before we started (e.g. QEMU's -sandbox on). */
 noreturn void privs_die_unprivileged(bool nnp_before);
 
+/*
+ * Before privs_drop(): if root runs tapgate (real uid 0), also keep
+ * CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH in the permitted set, for
+ * --list to read every process's /proc/PID/fdinfo (who holds a tap).
+ * Ignored for anyone else. Only main.c calls it, only for --list.
+ */
+void privs_keep_proc(void);
+/* Whether privs_drop() kept them. */
+bool privs_have_proc(void);
+/* Raise/lower them in the effective set, around the /proc scan. */
+void privs_raise_proc(void);
+void privs_lower_proc(void);
+
 /* After privs_drop(): give up CAP_NET_ADMIN too, for the tools
  * (--check, --explain) that run with only the caller's rights. */
 void privs_drop_all(void);

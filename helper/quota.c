@@ -117,7 +117,8 @@ unsigned quota_reap(struct nl_sock *sk, const struct quota_use *use)
 {
 	unsigned gone = 0;
 
-	for (unsigned i = 0; i < use->n_orphans; i++) {
+	for (unsigned i = 0; i < use->n_orphans && gone < QUOTA_REAP_PER_GRANT;
+	     i++) {
 		struct netlink_link l;
 
 		/* Look again, by index: re-attached (TUNSETIFF by name, by

@@ -42,6 +42,10 @@ struct nl_sock;
 #define QUOTA_SHOW_TAPS 8
 #define QUOTA_SLOT_BITS 1024      /* a bridge has at most 1024 ports */
 #define QUOTA_REAP_MAX 1024
+/* Deleting a bridge port costs ~25 ms (the kernel waits for RCU): a
+ * grant deletes at most this many, far from the 10 s watchdog; later
+ * grants and tapgate --reap take the rest. */
+#define QUOTA_REAP_PER_GRANT 64
 
 struct quota_use {
 	unsigned in_use;          /* the caller's taps on the bridge */
@@ -81,9 +85,10 @@ void quota_tally(struct quota_use *use, uid_t uid, const struct bridge *br,
 int quota_count(struct nl_sock *sk, uid_t uid, const struct bridge *br,
 		unsigned max, struct quota_use *use);
 
-/* Delete the orphans quota_count() found (CAP_NET_ADMIN raised by the
- * caller). Returns how many went; an orphan that someone re-attached
- * or deleted meanwhile is skipped. */
+/* Delete the orphans quota_count() found, at most
+ * QUOTA_REAP_PER_GRANT (CAP_NET_ADMIN raised by the caller). Returns
+ * how many went; an orphan that someone re-attached or deleted
+ * meanwhile is skipped. */
 unsigned quota_reap(struct nl_sock *sk, const struct quota_use *use);
 
 /* The first few of @use's taps as "tap0, tap3" (escaped). */

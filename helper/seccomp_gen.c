@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/if_tun.h>
 #include <linux/netlink.h>
@@ -68,8 +69,6 @@ static const struct rule rules[] = {
 	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNGETFEATURES)),
 	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNSETIFF)),
 	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, TUNSETOWNER)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, SIOCGIFHWADDR)),
-	ARG1(ioctl, SCMP_A1(SCMP_CMP_EQ, SIOCGIFINDEX)),
 	/* cap_net_admin in and out of the effective set (privs.c) */
 	ANY(capset),
 	/* libnl's port id and syslog's LOG_PID; the uid in messages;
@@ -77,8 +76,16 @@ static const struct rule rules[] = {
 	ANY(getpid),
 	ANY(getuid),
 	ANY(clock_gettime),
-	/* messages go to stderr only */
+	/* messages go to stderr only; a failing helper then waits until
+	 * a pipe there has been read out (die.c, for libvirt): is fd 2 a
+	 * pipe, how much of it is unread, a short monotonic sleep */
 	ARG1(write, SCMP_A0(SCMP_CMP_EQ, STDERR_FILENO)),
+	ARG2(fcntl, SCMP_A0(SCMP_CMP_EQ, STDERR_FILENO),
+	     SCMP_A1(SCMP_CMP_EQ, F_GETPIPE_SZ)),
+	ARG2(ioctl, SCMP_A0(SCMP_CMP_EQ, STDERR_FILENO),
+	     SCMP_A1(SCMP_CMP_EQ, FIONREAD)),
+	ARG2(clock_nanosleep, SCMP_A0(SCMP_CMP_EQ, CLOCK_MONOTONIC),
+	     SCMP_A1(SCMP_CMP_EQ, 0)),
 	/* the end; and the caller may stop and continue us at any time,
 	 * which must not turn a restarted call into a kill */
 	ANY(exit_group),

@@ -33,6 +33,9 @@ tg_die() {
 	exit 1
 }
 
+# Bounded waits for events (tg_wait_until, tg_wait_files, tg_log_sync).
+. "$(dirname "${BASH_SOURCE[0]}")/lib_wait.sh"
+
 tg_sandbox() {
 	if [ -n "${TG_SANDBOX:-}" ]; then
 		tg_setup_inside
@@ -164,24 +167,16 @@ tg_logsink() {
 	# jobs: a test's bare "wait" for its own clients must not wait for
 	# the sink too. (The pid namespace ends it with the test.)
 	TG_LOGSINK_PID=$("$TG_BIN/logsink" /dev/log "$TG_LOG" </dev/null >/dev/null 2>&1 & echo $!)
-	local i
-	for i in $(seq 50); do
-		[ -S /dev/log ] && return 0
-		sleep 0.02
-	done
-	tg_die "logsink did not start"
+	tg_wait_until "logsink to bind /dev/log" test -S /dev/log
 }
 
 # Wait until $TG_LOG has at least N lines (syslog is asynchronous only
-# in the sense that our sink writes after receiving).
+# in the sense that our sink writes after receiving); fail the test if
+# they never come. To know that no more lines are coming, tg_log_sync.
 tg_log_wait() {
-	local n=$1 i
-	for i in $(seq 100); do
-		[ "$(wc -l < "$TG_LOG")" -ge "$n" ] && return 0
-		sleep 0.02
-	done
-	return 0
+	tg_wait_until "$1 lines in the syslog sink's $TG_LOG" tg_log_has "$1"
 }
+tg_log_has() { [ "$(wc -l < "$TG_LOG")" -ge "$1" ]; }
 
 # tg_users: names for the test ids, in the sandbox's own /etc/passwd
 # and /etc/group: alice is TG_UID (4242), bob 4243, carol 4244 (primary

@@ -2,10 +2,12 @@
 /*
  * logsink - a stand-in syslog daemon for tests: bind a unix datagram
  * socket at PATH and append every message received to OUT, one a line,
- * until SIGTERM or 60 seconds pass.
+ * until SIGTERM or 900 seconds pass. A message holding "tg-sync PATH"
+ * is not logged: PATH is created instead (lib_wait.sh's tg_log_sync).
  *
  *   logsink PATH OUT
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +19,7 @@
 int main(int argc, char *argv[])
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char buf[8192];
+	char buf[8192], *mark;
 	FILE *out;
 	int fd;
 
@@ -45,6 +47,17 @@ int main(int argc, char *argv[])
 		if (n < 0)
 			continue;
 		buf[n] = '\0';
+		/* A sync marker from lib_wait.sh's tg_log_sync (logger
+		 * prefixes its own header): not logged; its file says that
+		 * everything received before it has been written. */
+		mark = strstr(buf, "tg-sync /");
+		if (mark) {
+			int m = open(mark + 8, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+			if (m >= 0)
+				close(m);
+			continue;
+		}
 		fprintf(out, "%s\n", buf);
 		fflush(out);
 	}

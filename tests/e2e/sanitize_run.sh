@@ -9,7 +9,7 @@
 # as /etc/qemu/bridge.conf over an include tree on disk.
 #
 # Any sanitizer finding ends the helper with exit status 86 and a
-# report in $TG_BUILD/sanitizer-reports/ (helper/sanitize.c); either
+# report in $TG_BUILD/sanitizer-reports/ (helper/asan_options.c); either
 # fails this test.
 [ "${TG_SANITIZE:-}" = 1 ] || { echo "sanitize_run.sh: needs TG_SANITIZE=1 and a -DTAPGATE_SANITIZE=ON build" >&2; exit 1; }
 TG_SRC=$(cd "${TG_SRC:-$(dirname "$0")/../..}" && pwd)
@@ -98,7 +98,7 @@ tg_acl 'allow bbig\n'
 run "attach fails (bridge mtu)" -- --br=bbig
 assert_eq "$(tg_exit)" 6 "attach fails: exit 6"
 tg_acl 'allow br0\n'
-run_via "client closed its socket first" /bin/sh --close-early -- -c 'sleep 0.2; exec "$0" "$@"' "$H" --br=br0
+run_via "client closed its socket first" /bin/sh --close-early -- -c 'exec "$0" "$@"' "$H" --br=br0
 assert_eq "$(tg_exit)" 7 "client closed first: exit 7"
 run "a control character in the name" -- --br=$'b\e[31m'
 for kind in "--fd=0" "--fd=abc" "--fd=77" "--fd=99999999999"; do

@@ -47,7 +47,7 @@ outcome() {
 	local label=$1 code=$2 re=$3
 	shift 3
 	tg_run "$@" "$H" -- --br=br1
-	tg_log_wait 1
+	tg_log_sync
 	assert_eq "$(tg_exit)" "$code" "$h, $label: exit $code"
 	assert_match "$TG_ERR" "$re" "$h, $label: message"
 	assert_eq "$(kv nfds)" 0 "$h, $label: no fd"
@@ -92,7 +92,7 @@ for h in tapgate tapgate-caps; do
 	reset_etc
 	tg_acl 'allow br0\ninclude /etc/shadow\n'
 	tg_run --groups="$SHADOW_GID" "$H" -- --br=br1
-	tg_log_wait 1
+	tg_log_sync
 	assert_eq "$(tg_exit)" 3 "$h, include /etc/shadow, caller in group shadow: exit 3"
 	assert_no_taps "$h, include /etc/shadow, caller in group shadow: no tap"
 	assert_no_match "$(cat "$TG_LOG")" "$CANARY" "$h, include /etc/shadow, caller in group shadow: nothing of it in syslog"
@@ -110,7 +110,7 @@ for h in tapgate tapgate-caps; do
 	TG_OUT=$(tg_as_user /usr/bin/env "TGLEAK=$CANARY" "$TG_BIN/tgclient" -- "$H" --br=br1 2>"$TG_ROOT/stderr")
 	set -e
 	TG_ERR=$(cat "$TG_ROOT/stderr")
-	tg_log_wait 1
+	tg_log_sync
 	assert_match "$(tg_exit)" '^[23]$' "$h, include /proc/self/environ: refused ($(tg_exit))"
 	assert_no_leak "$CANARY" "$h, include /proc/self/environ: the caller's environment is not echoed"
 	assert_no_taps "$h, include /proc/self/environ: no tap"

@@ -22,6 +22,8 @@ USAGE_RE='^Usage: tapgate \[--use-vnet\] --br=bridge --fd=unixfd$'
 NOPRIV='^tapgate has no privilege: install it setuid root or with cap_net_admin'
 
 # clean LABEL: whatever happened, nothing is left and nothing is raw.
+no_taps_left() { [ -z "$(tg_taps)" ]; }
+
 clean() {
 	assert_no_taps "$1: no tap left"
 	assert_no_ports br0 "$1: no port left on br0"
@@ -97,7 +99,7 @@ for h in "${HELPERS[@]}"; do
 	assert_no_ctl "$TG_ERR" "$h, CR LF in --fd: no raw control byte on stderr"
 	tg_run "$H" -- $'--br=\xff\xfe\x80'
 	refused "$h, invalid UTF-8 in --br" 4 "^failed to get mtu of bridge \`\\\\xff\\\\xfe\\\\x80'"
-	tg_log_wait 4
+	tg_log_sync
 	assert_no_ctl "$(cat "$TG_LOG")" "$h, control characters: no raw control byte in syslog"
 	assert_eq "$(grep -c '^injected' "$TG_LOG" || true)" 0 "$h, CR LF in --fd: no forged syslog line"
 
@@ -210,7 +212,9 @@ PY
 	echo "# $h storm: $(tr '\n' ' ' <<<"$TG_OUT")"
 	assert_eq "$TG_RC" 0 "$h, 300 runs hit by SIGKILL / SIGSTOP+SIGCONT / SIGSTOP+SIGKILL / a closed socket: no exit 0 without exactly one fd"
 	assert_match "$TG_OUT" 'violations=0' "$h, signal storm: no protocol violation"
-	sleep 0.2   # the last killed helper's tap is freed by the kernel
+	# A tap whose last fd was in flight on a socket tgadv closed is
+	# freed by the kernel's af_unix garbage collector, asynchronously.
+	tg_wait_until "the kernel to free the storm's last taps" no_taps_left
 	clean "$h, signal storm"
 
 	# --- tracing, namespaces, mounts -------------------------------------

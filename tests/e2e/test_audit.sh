@@ -10,9 +10,10 @@ tg_bridge br1
 tg_acl 'allow br0\n'
 tg_logsink
 
-# log_after N: wait for line N+1 of $TG_LOG and print the lines after N.
+# log_after N: the lines after line N of $TG_LOG, once every line sent
+# so far is written (the helper run by tg_run has exited by then).
 log_after() {
-	tg_log_wait $(($1 + 1))
+	tg_log_sync
 	tail -n +$(($1 + 1)) "$TG_LOG"
 }
 nlines() { wc -l < "$TG_LOG"; }
@@ -25,7 +26,6 @@ n=$(nlines)
 tg_run "$TG_BIN/tapgate" -- --use-vnet --br=br0
 assert_eq "$TG_RC" 0 "grant succeeds"
 tap=$(sed -n 's/^ifname=//p' <<<"$TG_OUT")
-sleep 0.2
 log=$(log_after "$n")
 # The first grant on a bridge whose address no admin set pins it, once.
 assert_eq "$(wc -l <<<"$log")" 2 "first grant on br0: two log lines"
@@ -43,11 +43,9 @@ assert_match "$log" ' tap=tap[0-9]+ ' "grant: tap=tapN"
 # client went away) a refusal line follows, so no delivered tap goes
 # unlogged and no failed one looks like a plain grant.
 n=$(nlines)
-# (sleep: the helper must start after tgclient closed its end)
-tg_run /bin/sh --close-early -- -c 'sleep 0.3; exec "$0" "$@"' "$TG_BIN/tapgate" --use-vnet --br=br0
+# (--close-early closes tgclient's end before the helper is forked)
+tg_run "$TG_BIN/tapgate" --close-early -- --use-vnet --br=br0
 assert_eq "$(tg_exit)" 7 "failed handover: exit 7"
-tg_log_wait $((n + 2))
-sleep 0.2
 log=$(log_after "$n")
 assert_eq "$(wc -l <<<"$log")" 2 "failed handover: two log lines"
 assert_match "$(sed -n 1p <<<"$log")" '^<86>.* granted .* tap=tap[0-9]+ ' "failed handover: the grant line first"
@@ -59,7 +57,6 @@ assert_match "$(sed -n 2p <<<"$log")" '^<84>.* refused .* tap=- reason=failed to
 n=$(nlines)
 tg_run "$TG_BIN/tapgate" -- --use-vnet --br=br1
 assert_eq "$(tg_exit)" 2 "refusal: exit 2"
-sleep 0.2
 log=$(log_after "$n")
 assert_eq "$(wc -l <<<"$log")" 1 "refusal: exactly one log line"
 assert_match "$log" '^<84>' "refusal: authpriv.warning (<84>)"
@@ -138,8 +135,7 @@ ALT_ERR=$TG_ERR
 tg_run "$TG_BIN/tapgate" -- --br="$NL_NAME"
 assert_eq "$(tg_exit)" 1 "newline in the name: usage error, exit 1"
 
-tg_log_wait 4
-sleep 0.2
+tg_log_sync
 assert_eq "$(nlines)" 4 "four refusals, four log lines (the newline forged none)"
 assert_eq "$(grep -c '^injected' "$TG_LOG" || true)" 0 "no log line starts with the text after the newline"
 assert_eq "$(has_ctl "$TG_LOG")" 0 "no raw control byte anywhere in the log (od below if not)"

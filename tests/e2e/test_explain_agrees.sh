@@ -46,13 +46,10 @@ agree "file caps, /dev/net/tun 0666" "$TG_BIN/tapgate-caps" br0 0
 # A full quota: one tap held under max 1.
 tg_acl 'allow br0 max 1\n'
 GO=$TG_ROOT/go
-tg_as_user "$TG_BIN/tgclient" --hold="while [ ! -e $GO ]; do sleep 0.05; done" \
+tg_as_user "$TG_BIN/tgclient" --hold-until="$GO" --ready="$TG_ROOT/home/ready" \
 	-- "$TG_BIN/tapgate" --br=br0 >"$TG_ROOT/held" 2>&1 &
 held=$!
-for i in $(seq 200); do
-	grep -q '^nfds=1' "$TG_ROOT/held" && break
-	sleep 0.05
-done
+tg_wait_files "the held client's fd" "$TG_ROOT/home/ready"
 assert_match "$(cat "$TG_ROOT/held")" "nfds=1" "quota: the first tap is held"
 tg_run "$TG_BIN/tapgate" -- --br=br0
 assert_eq "$(tg_exit)" 8 "quota full: the request exits 8"

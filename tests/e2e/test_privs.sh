@@ -72,10 +72,8 @@ assert_match "$TG_ERR" "^$USERNS" "root in a user namespace: 'user namespace' me
 # by its uid_map; it is still refused (identified by its inode).
 unshare --user sleep 60 &
 nspid=$!
-for _ in $(seq 50); do
-	[ "$(readlink /proc/$nspid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
-	sleep 0.02
-done
+in_new_userns() { [ "$(readlink /proc/$nspid/ns/user)" != "$(readlink /proc/self/ns/user)" ]; }
+tg_wait_until "unshare --user to enter its namespace" in_new_userns
 echo "0 0 4294967295" > /proc/$nspid/uid_map
 echo "0 0 4294967295" > /proc/$nspid/gid_map
 assert_match "$(nsenter --user --target "$nspid" cat /proc/self/uid_map)" \

@@ -38,14 +38,6 @@ tg_acl 'include /etc/qemu/bridge.d/*.conf\n'
 assert_eq "$(stat -c '%a %U %G' /etc/qemu/bridge.d/alice.conf)" "644 root root" "the README's echo made a root-owned 0644 drop-in"
 tg_logsink
 
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 have_tap() { [ -n "$(tg_taps)" ]; }
 no_tap() { [ -z "$(tg_taps)" ]; }
 
@@ -90,7 +82,7 @@ run_line() {
 	setpriv --reuid=4242 --regid=4242 --clear-groups --inh-caps=-all -- \
 		env -i HOME="$H" PATH=/usr/bin:/bin "$QEMU" $args > "$H/qemu.out" 2>&1 &
 	QEMU_PID=$!
-	wait_for have_tap || true
+	tg_wait_until "QEMU's tap" have_tap
 	tap=$(tg_taps | head -n1)
 	TG_ERR=$(cat "$H/qemu.out")
 	if [ -n "$tap" ]; then tg_ok "$mode, README line $n: alice's QEMU got a tap ($tap)"; else
@@ -101,7 +93,7 @@ run_line() {
 	assert_match "$link" ' mtu 1400 ' "$mode, line $n: the tap has br0's MTU"
 	assert_match "$link" 'tun type tap .*user (4242|alice) ' "$mode, line $n: the tap belongs to alice"
 	assert_no_match "$link" 'persist on' "$mode, line $n: the tap is not persistent (no tunctl)"
-	tg_log_wait 1
+	tg_log_sync
 	assert_match "$(cat "$TG_LOG")" "granted uid=4242 user=alice bridge=br0 .*tap=$tap " \
 		"$mode, line $n: tapgate made it (its log line)"
 	assert_eq "$(ps -o user= -p "$QEMU_PID" | tr -d ' ')" alice "$mode, line $n: QEMU runs as alice, not root"
@@ -109,7 +101,7 @@ run_line() {
 	# remove the tap with the last fd.
 	kill -TERM "$QEMU_PID"
 	wait "$QEMU_PID" 2>/dev/null || true
-	wait_for no_tap || true
+	tg_wait_until "the tap gone after QEMU quit" no_tap
 	assert_no_taps "$mode, line $n: the tap is gone with QEMU"
 }
 

@@ -54,7 +54,7 @@ tg_logsink
 tg_acl 'allow br1\n'
 tg_run "$TG_BIN/tapgate" -- --use-vnet --br=br0
 refused "default deny" 2 "^access denied by acl file: uid 4242 may not use bridge 'br0': no rule in /etc/qemu/bridge.conf \(or a file it includes that you can read\) allows it; ask your admin to add 'allow br0 user 4242' \(or a rule for one of your groups\) \(tapgate --explain --br=br0 shows why\)$"
-tg_log_wait 1
+tg_log_sync
 assert_match "$(cat "$TG_LOG")" "refused uid=4242 user=\? bridge=br0 canonical=br0 tap=- reason=access denied by acl file" \
 	"default deny: logged to syslog with uid and bridge"
 

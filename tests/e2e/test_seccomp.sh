@@ -41,15 +41,15 @@ probe() { # PROBE allowed|killed
 		assert_no_match "$rc" '^159$' "filter off: $1 is not killed"
 	fi
 }
-for p in stderr netlink syslog tun-ioctls malloc exit; do
+for p in stderr stderr-pipe netlink syslog tun-ioctls malloc exit; do
 	probe "$p" allowed
 done
 for p in execve open openat-create socket-inet socket-packet netlink-other \
-	ioctl-other ioctl-tiocsti write-stdout mmap-exec mprotect-exec fork \
+	ioctl-other ioctl-ifindex ioctl-tiocsti fionread-other fcntl-other fcntl-setfl sleep-realtime write-stdout mmap-exec mprotect-exec fork \
 	ptrace kill setuid prctl chmod unlink x32-write; do
 	probe "$p" killed
 done
-tg_log_wait 1
+tg_log_sync
 assert_match "$(cat "$TG_LOG")" 'tgseccomp\[[0-9]+\]: tgseccomp: syslog works' "filter: syslog reaches /dev/log under the filter"
 kill "$TG_LOGSINK_PID"
 wait "$TG_LOGSINK_PID" 2>/dev/null || true
@@ -76,10 +76,12 @@ jam_release() {
 # namespace, sleeping in sendto.
 held_pid() {
 	local i pid
-	for i in $(seq 200); do
+	for i in $(seq $((TG_WAIT_MAX * 20))); do
 		for pid in $(pgrep -x "$1" || true); do
-			if grep -q sendto "/proc/$pid/syscall" 2>/dev/null ||
-				[ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 44 ]; then
+			# sendto on the full /dev/log queue, not one of libnl's
+			# quick netlink sendto calls
+			if [ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 44 ] &&
+				[ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = unix_wait_for_peer ]; then
 				echo "$pid"
 				return
 			fi

@@ -104,9 +104,11 @@ tool --explain --br=lab-1
 assert_eq "$TG_RC" 2 "explain: not in students: denied, exit 2"
 assert_match "$TG_OUT" "^decision: denied: no rule allows it$" "explain: default deny"
 
-TG_UID=4242 TG_GID=4242 tg_as_user --groups=4343 "$TG_BIN/tgclient" \
-	--hold="while [ ! -e $TG_ROOT/go ]; do sleep 0.05; done" -- "$H" --br=lab-1 >/dev/null 2>&1 &
-for i in $(seq 200); do [ -n "$(ip -o link show master lab-1)" ] && break; sleep 0.05; done
+mkdir -m 1777 "$TG_ROOT/ev"
+TG_UID=4242 TG_GID=4242 tg_as_user --groups=4343 "$TG_BIN/tgclient" --ready="$TG_ROOT/ev/held" \
+	--hold-until="$TG_ROOT/go" -- "$H" --br=lab-1 >/dev/null 2>&1 &
+held=$!
+tg_wait_files "the held client's fd" "$TG_ROOT/ev/held"
 tool --groups=4343 --explain --br=lab-1
 assert_eq "$TG_RC" 0 "explain: in students: allowed"
 assert_match "$TG_OUT" "^  /etc/qemu/bridge.conf:2: allow lab-\* group students max 2$" "explain: the pattern rule"
@@ -119,7 +121,7 @@ assert_eq "$(jq -r '.matching_rules[0].line' <<<"$TG_OUT")" 2 "explain --json: r
 assert_eq "$(jq -r '.matching_rules[0].file' <<<"$TG_OUT")" /etc/qemu/bridge.conf "explain --json: rule file"
 assert_eq "$(jq -r '.user.groups[0]' <<<"$TG_OUT")" 4343 "explain --json: the kernel's groups"
 assert_eq "$(jq -r '.bridge.is_bridge' <<<"$TG_OUT")" true "explain --json: is_bridge"
-touch "$TG_ROOT/go"; wait
+touch "$TG_ROOT/go"; wait "$held"
 assert_no_taps "explain: the held tap is gone"
 
 tool --explain --br=nosuch
@@ -154,3 +156,23 @@ tool --explain --br=br0 --fd=3
 assert_eq "$TG_RC" 1 "explain: --fd is a usage error"
 tool --br=br0 --fd=3 --json
 assert_eq "$TG_RC" 1 "--json without --explain is a usage error"
+
+# --- root's --check: can a tap's MAC move each named bridge's address? --
+tg_bridge brpin
+tg_bridge brset
+ip link set brset address 02:00:00:00:00:42
+tg_acl 'allow brpin\nallow brset\nallow brpin user 4242\nallow brgone\n'
+tool_root --check
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:1: note: bridge 'brpin': nobody set its address, .* the first grant will set it to its current value \(logged as 'pinned'\), or set it now: ip link set brpin address" \
+	"root --check: an unset bridge address is explained, with the command"
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:2: note: bridge 'brset': its address is set" "root --check: an admin-set address is said to hold"
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:4: note: bridge 'brgone' does not exist here now" "root --check: a bridge not there yet"
+assert_eq "$(grep -c "note: bridge 'brpin'" <<<"$TG_OUT")" 1 "root --check: each bridge once"
+assert_match "$TG_OUT" ": 0 errors, 0 warnings" "root --check: notes are not warnings"
+tg_run "$H" -- --br=brpin
+assert_eq "$(tg_exit)" 0 "a grant on brpin"
+tool_root --check
+assert_match "$TG_OUT" "^/etc/qemu/bridge.conf:1: note: bridge 'brpin': its address is set \(by an admin, or pinned by an earlier grant\)" \
+	"root --check: after the first grant, brpin's address is pinned"
+tool --check
+assert_no_match "$TG_OUT" "note: bridge" "a user's --check: no bridge notes (root's view)"

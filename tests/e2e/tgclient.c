@@ -4,8 +4,8 @@
  * code: socketpair, run the helper with --fd=N, receive the tap fd.
  *
  *   tgclient [--close-early] [--sh] [--no-fd] [--fd-value=V]
- *            [--hold=CMD] [--setowner=UID] [--repeat=N --time]
- *            -- HELPER [ARGS...]
+ *            [--hold=CMD] [--hold-until=PATH] [--ready=PATH]
+ *            [--setowner=UID] [--repeat=N --time] -- HELPER [ARGS...]
  *
  * Prints key=value lines: exit=, received=, ifname=, vnet_hdr=,
  * nfds=, databyte=. --hold runs CMD with /bin/sh while the fd is held,
@@ -13,6 +13,12 @@
  * tap to another uid first (TUNSETOWNER, which the kernel lets any fd
  * holder do) and prints setowner=0 or the errno. --time prints one line per run
  * with the microseconds from fork to fd received (for bench/).
+ * --ready=PATH creates PATH once the helper has exited and every line
+ * above is written (tests wait for that file, never for the helper's
+ * absence). --hold-until=PATH then keeps the fd until PATH exists
+ * (hold_until=0), giving up after HOLD_MAX_S (hold_until=timeout, exit 99).
+ * --close-early closes our end before the helper is forked: the helper
+ * always finds the socket closed, without any wait in the test.
  * Exit status: 0 if the helper exited 0 and exactly one fd arrived,
  * 100 + helper exit code if it failed, 99 on a protocol violation.
  */
@@ -33,8 +39,40 @@
 #include <unistd.h>
 
 static bool close_early, via_sh, no_fd, do_time;
-static const char *hold_cmd, *fd_value, *set_owner;
+static const char *hold_cmd, *fd_value, *set_owner, *ready_path, *hold_until;
 static int repeat = 1;
+
+enum { HOLD_MAX_S = 300 };
+
+/* The event tests wait for: created once, after stdout is flushed. */
+static void signal_ready(void)
+{
+	int fd;
+
+	if (!ready_path)
+		return;
+	fflush(stdout);
+	fd = open(ready_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		perror(ready_path);
+		exit(98);
+	}
+	close(fd);
+	ready_path = NULL;
+}
+
+/* Keep the fd until @path exists; false after HOLD_MAX_S seconds. */
+static bool wait_for_path(const char *path)
+{
+	const struct timespec tick = { .tv_nsec = 20 * 1000 * 1000 };
+
+	for (long i = 0; i < HOLD_MAX_S * 50L; i++) {
+		if (access(path, F_OK) == 0)
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return false;
+}
 
 static double now_us(void)
 {
@@ -161,14 +199,23 @@ static int run_once(char **hargv, int hargc, bool quiet)
 			printf("setowner=%d\n", ioctl(fd, TUNSETOWNER,
 						      strtoul(set_owner, NULL, 10)) == 0 ? 0 : errno);
 		fflush(stdout);
+		signal_ready();
 		if (hold_cmd) {
 			setenv("TAP", ifr.ifr_name, 1);
 			rc = system(hold_cmd);
 			printf("hold=%d\n", WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
 		}
+		if (hold_until && !wait_for_path(hold_until)) {
+			printf("hold_until=timeout\n");
+			fflush(stdout);
+			return 99;
+		}
+		if (hold_until)
+			printf("hold_until=0\n");
 		close(fd);
 	}
 	fflush(stdout);
+	signal_ready();
 	if (!WIFEXITED(status))
 		return 99;
 	if (WEXITSTATUS(status) != 0)
@@ -185,6 +232,8 @@ int main(int argc, char *argv[])
 		{ "fd-value", required_argument, NULL, 'f' },
 		{ "setowner", required_argument, NULL, 'o' },
 		{ "hold", required_argument, NULL, 'h' },
+		{ "hold-until", required_argument, NULL, 'u' },
+		{ "ready", required_argument, NULL, 'R' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "time", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
@@ -198,6 +247,8 @@ int main(int argc, char *argv[])
 		case 'n': no_fd = true; break;
 		case 'f': fd_value = optarg; break;
 		case 'h': hold_cmd = optarg; break;
+		case 'u': hold_until = optarg; break;
+		case 'R': ready_path = optarg; break;
 		case 'o': set_owner = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
 		case 't': do_time = true; break;

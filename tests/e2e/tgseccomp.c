@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../helper/seccomp.h"
@@ -70,9 +71,18 @@ static int probe(const char *p)
 	/* allowed */
 	if (strcmp(p, "stderr") == 0)
 		return write(STDERR_FILENO, "tgseccomp: stderr works\n", 24) < 0;
+	if (strcmp(p, "stderr-pipe") == 0) {
+		/* die.c's wait for a stderr pipe to be read out */
+		const struct timespec tick = { 0, 1000 };
+		int unread;
+
+		(void)fcntl(STDERR_FILENO, F_GETPIPE_SZ);
+		(void)ioctl(STDERR_FILENO, FIONREAD, &unread);
+		return clock_nanosleep(CLOCK_MONOTONIC, 0, &tick, NULL) != 0;
+	}
 	if (strcmp(p, "netlink") == 0) {
 		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-		return fd < 0 || ioctl(fd, SIOCGIFINDEX, &ifr) == 12345;
+		return fd < 0;
 	}
 	if (strcmp(p, "syslog") == 0) {
 		syslog(LOG_WARNING, "tgseccomp: syslog works");
@@ -83,7 +93,6 @@ static int probe(const char *p)
 		ioctl(-1, TUNGETFEATURES, &fd);
 		ioctl(-1, TUNSETIFF, &ifr);
 		ioctl(-1, TUNSETOWNER, 0UL);
-		ioctl(-1, SIOCGIFHWADDR, &ifr);
 		return 0;
 	}
 	if (strcmp(p, "malloc") == 0) {
@@ -112,8 +121,24 @@ static int probe(const char *p)
 		return socket(AF_PACKET, SOCK_RAW, 0) < -1;
 	if (strcmp(p, "netlink-other") == 0)
 		return socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT) < -1;
+	if (strcmp(p, "fionread-other") == 0) {
+		int unread;
+
+		return ioctl(STDIN_FILENO, FIONREAD, &unread) < -1;
+	}
+	if (strcmp(p, "fcntl-other") == 0)
+		return fcntl(STDIN_FILENO, F_GETPIPE_SZ) < -1;
+	if (strcmp(p, "fcntl-setfl") == 0)
+		return fcntl(STDERR_FILENO, F_SETFL, O_NONBLOCK) < -1;
+	if (strcmp(p, "sleep-realtime") == 0) {
+		const struct timespec tick = { 0, 1000 };
+
+		return clock_nanosleep(CLOCK_REALTIME, 0, &tick, NULL) < -1;
+	}
 	if (strcmp(p, "ioctl-other") == 0)
 		return ioctl(-1, TUNSETPERSIST, 1) < -1;
+	if (strcmp(p, "ioctl-ifindex") == 0)
+		return ioctl(-1, SIOCGIFINDEX, &ifr) < -1; /* netlink answers that now */
 	if (strcmp(p, "ioctl-tiocsti") == 0)
 		return ioctl(0, TIOCSTI, "x") < -1;
 	if (strcmp(p, "write-stdout") == 0)

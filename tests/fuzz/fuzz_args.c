@@ -9,7 +9,10 @@
  *     points into one of the arguments, just after its "--br="; an
  *     fd >= 3; and the last --br=/--fd= given (repeats: the last wins);
  *     for --explain the same bridge and no fd; for --check no bridge,
- *     and a FILE that is one of the arguments, not an option;
+ *     and a FILE that is one of the arguments, not an option; for
+ *     --list, --reap and --revoke no grant option, and for --revoke a
+ *     valid TAP name or a --user=; never a grant when an argument is
+ *     "--list" (root's --list keeps more privilege: privs.c);
  *   - ARGS_HELP/ARGS_VERSION: only as the single argument;
  *   - ARGS_USAGE: a message, NUL-terminated within the buffer, with
  *     every control byte of the user's text escaped (it is printed and
@@ -73,8 +76,33 @@ static void check(int argc, char **argv, size_t msgsz)
 				abort();
 			break;
 		}
+		if (a.mode == ARGS_LIST || a.mode == ARGS_REAP ||
+		    a.mode == ARGS_REVOKE) {
+			bool found = !a.tap;
+
+			/* The admin's tools: no grant options, --json only
+			 * for --list, exactly one of TAP and --user= for
+			 * --revoke, a TAP that is a valid name and one of
+			 * the arguments; args_wants_list() agrees. */
+			if (a.bridge || a.use_vnet || a.fd != -1 || a.file ||
+			    (a.json && a.mode != ARGS_LIST) ||
+			    (a.user && a.mode != ARGS_REVOKE) ||
+			    (a.tap && a.mode != ARGS_REVOKE) ||
+			    (a.mode == ARGS_REVOKE && !a.tap == !a.user) ||
+			    args_wants_list(argc, argv) != (a.mode == ARGS_LIST))
+				abort();
+			for (int i = 1; i < argc; i++)
+				found |= a.tap == argv[i];
+			if (!found || (a.tap && ifname_check(a.tap, strlen(a.tap)) != IFNAME_OK))
+				abort();
+			if (a.user && !a.user[0])
+				abort();
+			break;
+		}
 		if (a.mode != ARGS_GRANT && a.mode != ARGS_EXPLAIN)
 			abort();
+		if (args_wants_list(argc, argv))
+			abort(); /* "--list" never ends in a grant */
 		if (!a.bridge || (a.mode == ARGS_GRANT ? a.fd < 3 : a.fd != -1))
 			abort();
 		if (a.mode == ARGS_GRANT && (a.user || a.json))

@@ -322,6 +322,91 @@ static void test_args_parse_ok_small_msg_buffer(void **state)
 	assert_string_equal(buf, "");
 }
 
+static void test_args_parse_ok_admin(void **state)
+{
+	static const struct {
+		const char *argv[MAX_ARGV];
+		enum args_mode mode;
+		bool json;
+		const char *tap;
+		const char *user;
+	} cases[] = {
+		{ { "tapgate", "--list" }, ARGS_LIST, false, NULL, NULL },
+		{ { "tapgate", "--list", "--json" }, ARGS_LIST, true, NULL, NULL },
+		{ { "tapgate", "--json", "--list" }, ARGS_LIST, true, NULL, NULL },
+		{ { "tapgate", "--reap" }, ARGS_REAP, false, NULL, NULL },
+		{ { "tapgate", "--revoke", "tap0" }, ARGS_REVOKE, false, "tap0", NULL },
+		{ { "tapgate", "--revoke", "--user=alice" }, ARGS_REVOKE, false, NULL, "alice" },
+		{ { "tapgate", "--user=4242", "--revoke" }, ARGS_REVOKE, false, NULL, "4242" },
+		{ { "tapgate", "--revoke", "abcdefghijklmno" }, ARGS_REVOKE, false,
+		  "abcdefghijklmno", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct parse p;
+
+		parse(cases[i].argv, &p);
+		if (p.rc != ARGS_OK)
+			fail_msg("case %zu: result %d: %s", i, (int)p.rc, p.msg);
+		assert_int_equal(p.a.mode, cases[i].mode);
+		assert_int_equal(p.a.json, cases[i].json);
+		if (cases[i].tap)
+			assert_string_equal(p.a.tap, cases[i].tap);
+		else
+			assert_null(p.a.tap);
+		if (cases[i].user)
+			assert_string_equal(p.a.user, cases[i].user);
+		else
+			assert_null(p.a.user);
+		assert_null(p.a.bridge);
+		assert_int_equal(p.a.fd, -1);
+	}
+}
+
+static void test_args_parse_nok_admin(void **state)
+{
+	static const struct nok_case cases[] = {
+		{ { "tapgate", "--list", "--br=br0" }, "--list takes only --json" },
+		{ { "tapgate", "--list", "--user=alice" }, "--list takes only --json" },
+		{ { "tapgate", "--list", "--fd=3" }, "--list takes only --json" },
+		{ { "tapgate", "--list", "tap0" }, "unknown argument 'tap0'" },
+		{ { "tapgate", "--reap", "--json" }, "--reap takes no other arguments" },
+		{ { "tapgate", "--reap", "--use-vnet" }, "--reap takes no other arguments" },
+		{ { "tapgate", "--reap", "tap0" }, "unknown argument 'tap0'" },
+		{ { "tapgate", "--revoke" }, "exactly one of TAP and --user=NAME" },
+		{ { "tapgate", "--revoke", "tap0", "--user=bob" },
+		  "exactly one of TAP and --user=NAME" },
+		{ { "tapgate", "--revoke", "tap0", "tap1" }, "unknown argument 'tap1'" },
+		{ { "tapgate", "--revoke", "tap0", "--json" }, "--revoke takes only TAP or --user=NAME" },
+		{ { "tapgate", "--revoke", "--br=br0", "tap0" }, "--revoke takes only TAP or --user=NAME" },
+		{ { "tapgate", "--revoke", "--user=" }, "--user= needs a user name or id" },
+		/* CVE-2019-13164: refused, never truncated. */
+		{ { "tapgate", "--revoke", "abcdefghijklmnop" }, "too long" },
+		{ { "tapgate", "--revoke", "a/b" }, "'/'" },
+		{ { "tapgate", "--revoke", ".." }, "'..'" },
+		{ { "tapgate", "--list", "--reap" }, "--reap given twice, or with --list" },
+		{ { "tapgate", "--revoke", "tap0", "--list" }, "--list given twice, or with --revoke" },
+		{ { "tapgate", "--list", "--list" }, "--list given twice, or with --list" },
+		{ { "tapgate", "--check", "--list" }, "--list given twice, or with --check" },
+		{ { "tapgate", "--br=br0", "--fd=3", "--json" }, "--json is only for --explain and --list" },
+		{ { "tapgate", "--br=br0", "--fd=3", "--user=x" }, "--user is only for --explain and --revoke" },
+		{ { "tapgate", "--lis" }, "unknown argument '--lis'" },
+		{ { "tapgate", "--list=1" }, "unknown argument '--list=1'" },
+	};
+
+	check_nok(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_args_wants_list_ok(void **state)
+{
+	static const char *const yes[] = { "tapgate", "--json", "--list", NULL };
+	static const char *const no[] = { "tapgate", "--list=1", "--lis", "list", NULL };
+
+	assert_true(args_wants_list(3, (char *const *)yes));
+	assert_false(args_wants_list(4, (char *const *)no));
+	assert_false(args_wants_list(0, (char *const *)no));
+}
+
 static void test_args_usage_ok_original_line(void **state)
 {
 	/* Scripts and users match on the original's usage line. */
@@ -346,6 +431,9 @@ int main(void)
 		cmocka_unit_test(test_args_parse_nok_fd),
 		cmocka_unit_test(test_args_parse_ok_small_msg_buffer),
 		cmocka_unit_test(test_args_usage_ok_original_line),
+		cmocka_unit_test(test_args_parse_ok_admin),
+		cmocka_unit_test(test_args_parse_nok_admin),
+		cmocka_unit_test(test_args_wants_list_ok),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

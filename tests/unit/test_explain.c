@@ -2,7 +2,7 @@
 /*
  * test_explain.c - how --explain --user decides, from permission bits,
  * whether that user could read an ACL file or search a directory on
- * the way (explain_permits(), helper/explain.c): the kernel's classes,
+ * the way (explain_permits(), helper/cmd_explain.c): the kernel's classes,
  * owner, then group (primary or supplementary), then others, each
  * final; root always.
  */
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 
 #include "acl.h"
-#include "explain.h"
+#include "cmd_explain.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE
-#include "explain.h"
+#include "cmd_explain.h"
 
 #include <errno.h>
 #include <netlink/errno.h>

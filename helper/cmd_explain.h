@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * explain.h - tapgate --explain --br=BRIDGE [--user=NAME] [--json]:
+ * cmd_explain.h - the command tapgate --explain --br=BRIDGE [--user=NAME] [--json]:
  * the decision a grant would make, and why: every matching rule with
  * its file and line, the quota in use, whether the bridge exists.
  * Runs with the caller's rights only; root may ask for another user.
  */
-#ifndef TAPGATE_EXPLAIN_H
-#define TAPGATE_EXPLAIN_H
+#ifndef TAPGATE_CMD_EXPLAIN_H
+#define TAPGATE_CMD_EXPLAIN_H
 
 #include <stdbool.h>
 

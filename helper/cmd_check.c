@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE
-#include "check.h"
+#include "cmd_check.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 
 #include "acl.h"
 #include "audit.h"
+#include "bridge.h"
 #include "aclfile.h"
 #include "ids.h"
 #include "process.h"
@@ -234,6 +235,43 @@ static void check_hidden(const struct acl *acl, struct tally *t)
 	}
 }
 
+/*
+ * Root's --check: for each bridge an allow rule names exactly, whether
+ * a tap's MAC could move its address (tapgate(8), AFTER THE HANDOVER).
+ * Notes, not warnings: tapgate pins an unset address at the first
+ * grant by itself.
+ */
+static void explain_bridges(const struct acl *acl)
+{
+	for (size_t i = 0; i < acl->n_rules; i++) {
+		const struct acl_rule *r = &acl->rules[i];
+		char name[ESCAPED_SIZE(ACL_MAX_PATTERN)], file[ESCAPED_SIZE(ACL_MAX_PATH)];
+		struct bridge_addr a;
+		bool seen = false;
+
+		if (r->action != ACL_ALLOW || r->kind != ACL_TARGET_NAME)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = acl->rules[j].action == ACL_ALLOW &&
+			       acl->rules[j].kind == ACL_TARGET_NAME &&
+			       strcmp(acl->rules[j].target, r->target) == 0;
+		if (seen)
+			continue;
+		str_escape(name, sizeof(name), r->target, strlen(r->target));
+		str_escape(file, sizeof(file), r->file, strlen(r->file));
+		bridge_addr_read(r->target, &a);
+		if (!a.known)
+			printf("%s:%u: note: bridge '%s' does not exist here now; if nobody sets its address, the first grant on it will (it is logged as 'pinned')\n",
+			       file, r->line, name);
+		else if (a.assign_type == BRIDGE_ADDR_SET)
+			printf("%s:%u: note: bridge '%s': its address is set (by an admin, or pinned by an earlier grant): no tap's MAC can replace it\n",
+			       file, r->line, name);
+		else
+			printf("%s:%u: note: bridge '%s': nobody set its address, so the kernel gives it its ports' lowest MAC; the first grant will set it to its current value (logged as 'pinned'), or set it now: ip link set %s address $(cat /sys/class/net/%s/address)\n",
+			       file, r->line, name, name, name);
+	}
+}
+
 int check_run(const char *file)
 {
 	struct acl_io io = aclfile_io;
@@ -260,6 +298,8 @@ int check_run(const char *file)
 	check_ids(&acl, &t);
 	check_parents(&acl, &t);
 	check_hidden(&acl, &t);
+	if (getuid() == 0)
+		explain_bridges(&acl);
 	if (!audit_log_reachable())
 		report(&t, ACL_SEV_WARNING, path, 0, "the system log (/dev/log) cannot be reached: grants and refusals are not recorded (tapgate warns on each request's stderr; start a syslog daemon, e.g. rsyslog or systemd-journald)");
 	n_files = acl.n_files;

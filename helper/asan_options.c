@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sanitize.c - run-time options of a -DTAPGATE_SANITIZE=ON build only.
+ * asan_options.c - run-time options of a -DTAPGATE_SANITIZE=ON build only.
  *
  * tapgate empties its environment before any constructor (process.c),
  * so ASAN_OPTIONS and UBSAN_OPTIONS never reach the sanitizers; their
@@ -10,7 +10,7 @@
  * Never part of an installed binary (CMakeLists.txt, SECURITY.md).
  */
 #ifndef TAPGATE_SANITIZE_LOG
-#error "sanitize.c is only built with -DTAPGATE_SANITIZE=ON"
+#error "asan_options.c is only built with -DTAPGATE_SANITIZE=ON"
 #endif
 
 const char *__asan_default_options(void);
