@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # steps.sh - where one grant's time goes, step by step.
 #
-#   bash bench/steps.sh [--rounds=N] [--static=ON|OFF] [--cpu=N|none]
+#   bash bench/steps.sh [--rounds=N] [--static=OFF|ON] [--cpu=N|none]   (OFF: the default build)
 #
 # Copies the source tree to a temporary directory, inserts a clock
 # reading (CLOCK_MONOTONIC, vDSO: no system call, so the seccomp filter
@@ -19,7 +19,7 @@
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 SRC_DIR=$(cd "$BENCH_DIR/.." && pwd)
 ROUNDS=200
-STATIC=ON
+STATIC=OFF
 CPU=1
 for arg in "$@"; do
 	case "$arg" in
