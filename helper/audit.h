@@ -26,6 +26,8 @@ bool audit_log_reachable(void);
  * so name-service modules never run privileged. Until then lines say
  * user=?. */
 void audit_set_user(void);
+/* The name audit_set_user() found, unescaped; NULL if it found none. */
+const char *audit_user_name(void);
 /* The user field: @name escaped as one token (audit_set_user() sets
  * it from the database). */
 void audit_set_user_name(const char *name);

@@ -142,9 +142,10 @@ int grant_run(const struct grant_request *req)
 
 	/* 6. Load the ACL with the caller's credentials, and turn its
 	 *    user and group names into ids; the caller is what the kernel
-	 *    says of this process. Name services and files done, from
-	 *    here on only the system calls of a grant are allowed. */
-	ids_self(&me);
+	 *    says of this process, its name the one step 3 looked up.
+	 *    Name services and files done, from here on only the system
+	 *    calls of a grant are allowed. */
+	ids_self_named(&me, audit_user_name());
 	acl_init(&acl);
 	load_acl(&acl);
 	bridge_addr_read(req->bridge, &addr);

@@ -24,6 +24,17 @@ static void set_name(struct ids *ids, const char *name)
 
 void ids_self(struct ids *ids)
 {
+	struct userdb_ent pw;
+
+	/* The name, for messages only: nothing is decided on it, and a
+	 * failed lookup leaves the uid in digits. */
+	ids_self_named(ids, userdb_user_by_uid((uint32_t)getuid(), &pw) == 0 ?
+		       pw.name : NULL);
+	userdb_ent_free(&pw);
+}
+
+void ids_self_named(struct ids *ids, const char *name)
+{
 	int n;
 
 	memset(ids, 0, sizeof(*ids));
@@ -49,15 +60,7 @@ void ids_self(struct ids *ids)
 	}
 	ids->subject.groups = ids->groups;
 	ids->subject.n_groups = (size_t)n;
-	/* The name, for messages only: nothing is decided on it, and a
-	 * failed lookup leaves the uid in digits. */
-	{
-		struct userdb_ent pw;
-
-		set_name(ids, userdb_user_by_uid(ids->subject.uid, &pw) == 0 ?
-			 pw.name : NULL);
-		userdb_ent_free(&pw);
-	}
+	set_name(ids, name);
 }
 
 int ids_user(const char *who, struct ids *ids)

@@ -28,6 +28,9 @@ struct ids {
 
 /* This process. Dies with EXIT_PRIVS if the kernel will not say. */
 void ids_self(struct ids *ids);
+/* The same with the name already looked up for this uid (NULL: the
+ * database had none), so that a grant asks the database once. */
+void ids_self_named(struct ids *ids, const char *name);
 
 /* The user @who (a name or a uid), as the user database has it:
  * for root's --explain --user. 0, or -ENOENT / -errno. */
