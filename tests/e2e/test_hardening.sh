@@ -50,7 +50,7 @@ if grep -q 'TAPGATE_SECCOMP:BOOL=ON' "$TG_BUILD/CMakeCache.txt"; then
 	check "libseccomp is not linked: the filter was compiled at build time" bash -c '! nm "$1" | grep -q " seccomp_load$" && ! grep -q "NEEDED.*libseccomp" <<<"$2"' _ "$bin" "$dyn"
 	check "seccomp_install called from the grant (grant_run)" bash -c 'objdump -d --no-show-raw-insn "$1" | grep -A400 "<grant_run>:" | grep -q "call.*<seccomp_install>"' _ "$bin"
 fi
-# Static libnl/libcap-ng (TAPGATE_STATIC_DEPS, the default): libc only.
+# Static libnl/libcap-ng (TAPGATE_STATIC_DEPS=ON; the default is OFF): libc only.
 if grep -q 'TAPGATE_STATIC_DEPS:BOOL=ON' "$TG_BUILD/CMakeCache.txt"; then
 	check "statically linked deps: only libc and the loader are NEEDED" bash -c '[ "$(grep NEEDED <<<"$1" | grep -Evc "\[(libc.so.6|ld-linux-x86-64.so.2)\]")" = 0 ]' _ "$dyn"
 fi
