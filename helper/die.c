@@ -64,7 +64,7 @@ static long long monotonic_ns(void)
  * The filter (seccomp_gen.c) allows exactly these calls on fd 2. */
 static void wait_stderr_read(void)
 {
-	const struct timespec tick = { 0, 200 * 1000 };
+	const struct timespec tick = { 0, 200L * 1000 };
 	const struct timespec grace = { 0, STDERR_EOF_GRACE_NS };
 	long long deadline;
 	int unread = -1;

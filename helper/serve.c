@@ -120,8 +120,7 @@ static unsigned long long overflow_id(const char *path)
 	if (n <= 0)
 		die(EXIT_PRIVS, "failed to read %s", path);
 	buf[n] = '\0';
-	if (buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 	if (str_to_int(buf, 0, 0xffffffffLL, &v) < 0)
 		die(EXIT_PRIVS, "%s does not hold an id", path);
 	return (unsigned long long)v;

@@ -152,7 +152,6 @@ noreturn void service_relay(const struct args *args, bool nnp_before)
 		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
 	};
 	uint8_t req[SERVICE_REQ_MAX], hdr[SERVICE_HDR_SIZE];
-	char msg[SERVICE_MSG_MAX];
 	size_t len, msglen;
 	int sock, status, tap, rc;
 
@@ -180,6 +179,8 @@ noreturn void service_relay(const struct args *args, bool nnp_before)
 		    TAPGATE_SERVICE_SOCKET);
 	tap = take_tap(&first);
 	if (status != 0) {
+		char msg[SERVICE_MSG_MAX];
+
 		if (tap >= 0)
 			close(tap);
 		read_full(sock, msg, msglen, NULL);

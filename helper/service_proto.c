@@ -12,7 +12,7 @@ static int refuse(char *msg, size_t msgsz, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, msgsz, fmt, ap);
+	(void)vsnprintf(msg, msgsz, fmt, ap); /* may cut: a message */
 	va_end(ap);
 	return -EINVAL;
 }
