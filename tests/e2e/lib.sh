@@ -160,7 +160,8 @@ tg_tun_mode() {
 
 # Start a syslog stand-in on /dev/log; messages land in $TG_LOG.
 tg_logsink() {
-	[ -z "${TG_LOGSINK_PID:-}" ] || return 0 # started at setup
+	# Started at setup; again only if a test took /dev/log away.
+	[ -z "${TG_LOGSINK_PID:-}" ] || [ ! -S /dev/log ] || return 0
 	TG_LOG=$TG_ROOT/syslog
 	: > "$TG_LOG"
 	# Started from a subshell, so that it is not one of the script's
