@@ -429,6 +429,9 @@ static int revoke_taps(struct nl_sock *sk, const struct args *a)
 	}
 	if (a->user && !found)
 		printf("uid %u has no taps tapgate made\n", (unsigned)uid);
+	else if (a->user && gone != found)
+		printf("%u of uid %u's %u taps were gone already\n",
+		       found - gone, (unsigned)uid, found);
 	if (fflush(stdout) != 0)
 		die_errno(EXIT_USAGE, "--revoke: failed to write");
 	return 0;
