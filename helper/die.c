@@ -80,6 +80,12 @@ static void wait_stderr_read(void)
 		(void)clock_nanosleep(CLOCK_MONOTONIC, 0, &grace, NULL);
 }
 
+noreturn void die_exit_after_stderr(int code)
+{
+	wait_stderr_read();
+	exit(code);
+}
+
 /* The message of a die() call, with ": strerror(err)" when @err. */
 __attribute__((format(printf, 4, 0)))
 static void format_msg(char *msg, size_t msgsz, int err, const char *fmt,

@@ -43,6 +43,11 @@ noreturn void die_private(int code, const char *logged, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 noreturn void die_errno(int code, const char *fmt, ...);
 
+/* Exit with @code once stderr, if a pipe, has been read out, as die()
+ * does: for a message written to stderr by other means (service.c
+ * relaying the service's refusal). */
+noreturn void die_exit_after_stderr(int code);
+
 /* tapgate --serve: also hand each die() message and status to @hook
  * (NULL: stop), which must not die itself. */
 void die_set_reply(void (*hook)(int code, const char *msg));

@@ -139,7 +139,8 @@ static noreturn void relay_refusal(int status, const char *msg, size_t len)
 			break;
 		off += (size_t)n;
 	}
-	exit(status);
+	/* libvirt must read it whole before --fd closes (die.c). */
+	die_exit_after_stderr(status);
 }
 
 noreturn void service_relay(const struct args *args, bool nnp_before)

@@ -13,10 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 tg_sandbox "$@"
 
-for tool in libvirtd virsh qemu-system-x86_64; do
-	command -v "$tool" >/dev/null ||
-		tg_die "missing $tool (packages libvirt-daemon, libvirt-daemon-driver-qemu, libvirt-clients, qemu-system-x86: scripts/install-deps)"
-done
+. "$(dirname "$0")/lib_libvirt.sh"
+tg_lv_need_tools
 TRIES=${TG_LV_TRIES:-30}
 
 tg_users   # alice is TG_UID: libvirt wants a name for its user
@@ -24,48 +22,10 @@ tg_bridge br0
 ip link set br0 up
 tg_acl 'allow br0\n'
 
-# The session daemon's world, all under the sandbox's tmpfs: a HOME
-# with ~/.config/libvirt/qemu.conf naming the setuid tapgate as the
-# bridge helper, and an XDG_RUNTIME_DIR for its socket.
-U=$TG_ROOT/home/alice
-mkdir -p "$U/run" "$U/.config/libvirt"
-echo "bridge_helper = \"$TG_BIN/tapgate\"" > "$U/.config/libvirt/qemu.conf"
-cat > "$U/tg.xml" <<'XML'
-<domain type='qemu'>
-  <name>tg</name>
-  <memory unit='MiB'>32</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices>
-    <interface type='bridge'>
-      <source bridge='br0'/>
-      <model type='virtio'/>
-      <rom enabled='no'/>
-    </interface>
-  </devices>
-</domain>
-XML
-chown -R "$TG_UID:$TG_GID" "$U"
-chmod 0700 "$U" "$U/run"
-
-as_alice() {
-	tg_as_user env -i HOME="$U" XDG_RUNTIME_DIR="$U/run" LANG=C \
-		PATH=/usr/sbin:/usr/bin:/bin "$@"
-}
-# virsh_rc CMD...: run virsh as alice; VIRSH_RC, VIRSH_OUT, VIRSH_ERR.
-virsh_rc() {
-	set +e
-	as_alice virsh -c qemu:///session "$@" > "$TG_ROOT/virsh.out" 2> "$TG_ROOT/virsh.err"
-	VIRSH_RC=$?
-	set -e
-	VIRSH_OUT=$(cat "$TG_ROOT/virsh.out")
-	VIRSH_ERR=$(cat "$TG_ROOT/virsh.err")
-	TG_OUT=$VIRSH_OUT TG_ERR=$VIRSH_ERR
-}
-
-as_alice libvirtd > "$TG_ROOT/libvirtd.log" 2>&1 &
-LIBVIRTD=$!
-tg_wait_until "alice's libvirtd to listen on $U/run/libvirt/libvirt-sock" \
-	test -S "$U/run/libvirt/libvirt-sock"
+# The session daemon's world (lib_libvirt.sh), with the setuid tapgate
+# as the bridge helper.
+tg_lv_session "$TG_BIN/tapgate"
+tg_lv_start
 
 virsh_rc define "$U/tg.xml"
 assert_eq "$VIRSH_RC" 0 "libvirt session: domain defined"
