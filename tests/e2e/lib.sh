@@ -201,23 +201,31 @@ GR
 
 # tg_as_user [--groups=G1,G2] CMD...: run as TG_UID:TG_GID.
 tg_as_user() {
-	local groups=(--clear-groups)
-	case "${1:-}" in
-	--groups=*) groups=("--groups=${1#--groups=}"); shift ;;
-	esac
+	local groups=(--clear-groups) nnp=()
+	while :; do
+		case "${1:-}" in
+		--groups=*) groups=("--groups=${1#--groups=}"); shift ;;
+		--nnp) nnp=(--no-new-privs); shift ;;   # no_new_privs set
+		*) break ;;
+		esac
+	done
 	setpriv --reuid="$TG_UID" --regid="$TG_GID" "${groups[@]}" \
-		--inh-caps=-all -- "$@"
+		--inh-caps=-all "${nnp[@]}" -- "$@"
 }
 
-# tg_run [--groups=..|--root] HELPER [TGCLIENT-OPTS...] -- [HELPER-ARGS...]
+# tg_run [--groups=..|--root|--nnp] HELPER [TGCLIENT-OPTS...] -- [HELPER-ARGS...]
 # Runs the helper through tgclient as the user (as root with --root).
 # Sets TG_RC (tgclient's status), TG_OUT (stdout) and TG_ERR (stderr).
 tg_run() {
 	local grp=() helper opts=() as=(tg_as_user)
-	case "${1:-}" in
-	--groups=*) grp=("$1"); shift ;;
-	--root) as=(); shift ;;
-	esac
+	while :; do
+		case "${1:-}" in
+		--groups=*) grp=("$1"); shift ;;
+		--root) as=(); shift ;;
+		--nnp) as=(tg_as_user --nnp); shift ;;
+		*) break ;;
+		esac
+	done
 	helper=$1
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do

@@ -68,26 +68,7 @@ tg_nnp() {
 # tg_run, with no_new_privs set on tgclient and so on the helper it
 # runs (what QEMU's -sandbox on, Flatpak and NoNewPrivileges= do).
 tg_run_nnp() {
-	local grp=(--clear-groups) helper opts=()
-	case "${1:-}" in
-	--groups=*) grp=("$1"); shift ;;
-	esac
-	helper=$1
-	shift
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	[ "${1:-}" = -- ] && shift
-	local errexit=0
-	case $- in *e*) errexit=1 ;; esac
-	set +e
-	TG_OUT=$(setpriv --reuid="$TG_UID" --regid="$TG_GID" "${grp[@]}" \
-		--inh-caps=-all --no-new-privs -- "$TG_BIN/tgclient" "${opts[@]}" -- \
-		"$helper" "$@" 2>"$TG_ROOT/stderr")
-	TG_RC=$?
-	[ "$errexit" = 0 ] || set -e
-	TG_ERR=$(cat "$TG_ROOT/stderr")
+	tg_run --nnp "$@"
 }
 
 # tg_svc_raw [--as=UID:GID] SVCCLIENT-OPTS...: the raw protocol client
