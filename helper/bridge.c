@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,8 +93,9 @@ void bridge_resolve(struct nl_sock *sk, const char *requested,
 static int read_attr(const char *name, const char *attr)
 {
 	char path[64 + IFNAME_SIZE], buf[16];
+	long long v;
 	ssize_t n;
-	int fd, v = 0;
+	int fd;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", name, attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -104,12 +106,8 @@ static int read_attr(const char *name, const char *attr)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	for (char *p = buf; *p != '\n' && *p; p++) {
-		if (*p < '0' || *p > '9' || v > 100000000)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	return v;
+	buf[strcspn(buf, "\n")] = '\0';
+	return str_to_int(buf, 0, INT_MAX, &v) < 0 ? -1 : (int)v;
 }
 
 void bridge_addr_read(const char *requested, struct bridge_addr *a)

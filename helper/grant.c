@@ -103,24 +103,17 @@ static unsigned decide(const struct acl *acl, const struct ids *me,
 /* Say which orphans this grant deleted (capability lowered). */
 static void log_reaped(const struct quota_use *use, unsigned gone)
 {
+	unsigned shown = use->n_orphans < QUOTA_SHOW_TAPS ? use->n_orphans :
+			 QUOTA_SHOW_TAPS;
 	char names[128];
-	size_t off = 0;
 
 	if (!use->n_orphans)
 		return;
-	names[0] = '\0';
-	for (unsigned i = 0; i < use->n_orphans && i < QUOTA_SHOW_TAPS; i++) {
-		char shown[ESCAPED_SIZE(IFNAME_SIZE)];
-
-		str_escape(shown, sizeof(shown), use->orphan_names[i],
-			   strlen(use->orphan_names[i]));
-		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
-					i ? "," : "", shown);
-		if (off >= sizeof(names))
-			break;
-	}
-	audit_event("reaped", "taps=%s%s deleted=%u reason=persistent taps of tapgate's that no process holds",
-		    names, use->n_orphans > QUOTA_SHOW_TAPS ? ",..." : "", gone);
+	/* One token: "," without a space. */
+	quota_names((const char (*)[IFNAME_SIZE])use->orphan_names, shown,
+		    use->n_orphans, ",", names, sizeof(names));
+	audit_event("reaped", "taps=%s deleted=%u reason=persistent taps of tapgate's that no process holds",
+		    names, gone);
 }
 
 /* At file scope, so that it stays reachable when a later step dies:

@@ -132,22 +132,28 @@ unsigned quota_reap(struct nl_sock *sk, const struct quota_use *use)
 	return gone;
 }
 
-char *quota_list(const struct quota_use *use, char *out, size_t outsz)
+char *quota_names(const char (*names)[IFNAME_SIZE], unsigned n_shown,
+		  unsigned total, const char *sep, char *out, size_t outsz)
 {
 	size_t off = 0;
 
 	out[0] = '\0';
-	for (unsigned i = 0; i < use->n_shown && off + 1 < outsz; i++) {
+	for (unsigned i = 0; i < n_shown && off + 1 < outsz; i++) {
 		char shown[ESCAPED_SIZE(IFNAME_SIZE)];
 
-		str_escape(shown, sizeof(shown), use->taps[i],
-			   strlen(use->taps[i]));
+		str_escape(shown, sizeof(shown), names[i], strlen(names[i]));
 		off += (size_t)snprintf(out + off, outsz - off, "%s%s",
-					i ? ", " : "", shown);
+					i ? sep : "", shown);
 	}
-	if (use->in_use > use->n_shown && off + 1 < outsz)
-		snprintf(out + off, outsz - off, ", ...");
+	if (total > n_shown && off + 1 < outsz)
+		snprintf(out + off, outsz - off, "%s...", sep);
 	return out;
+}
+
+char *quota_list(const struct quota_use *use, char *out, size_t outsz)
+{
+	return quota_names((const char (*)[IFNAME_SIZE])use->taps,
+			   use->n_shown, use->in_use, ", ", out, outsz);
 }
 
 void quota_check(uid_t uid, const struct bridge *br, unsigned max,

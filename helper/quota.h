@@ -91,6 +91,11 @@ int quota_count(struct nl_sock *sk, uid_t uid, const struct bridge *br,
  * meanwhile is skipped. */
 unsigned quota_reap(struct nl_sock *sk, const struct quota_use *use);
 
+/* The first @n_shown of @names, escaped, joined by @sep, then
+ * "@sep..." if @total is more. */
+char *quota_names(const char (*names)[IFNAME_SIZE], unsigned n_shown,
+		  unsigned total, const char *sep, char *out, size_t outsz);
+
 /* The first few of @use's taps as "tap0, tap3" (escaped). */
 char *quota_list(const struct quota_use *use, char *out, size_t outsz);
 
